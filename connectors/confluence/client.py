@@ -1,0 +1,80 @@
+"""Confluence Cloud client (REST API v2) for one site.
+
+Docs: https://developer.atlassian.com/cloud/confluence/rest/v2/. Auth is HTTP Basic with the
+account email and an API token. The base URL is either the site's ``https://<site>.atlassian.net/wiki``
+or the gateway ``https://api.atlassian.com/ex/confluence/<cloudId>`` (required for scoped tokens),
+under which the API lives at ``.../wiki/api/v2``. v2 has no ``expand`` and no search; content
+types have separate endpoints and use cursor paging (`connectors.confluence.paging`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from connectors.confluence.paging import iter_cursor_pages
+from connectors.http import HttpClient
+from connectors.parallel import chunked
+from connectors.stats import RequestStats
+
+PAGE_LIMIT = 250  # the documented maximum `limit` for spaces, pages and versions
+SPACE_KEYS_PER_CALL = 250  # `keys` accepts at most 250 items
+CONFLUENCE_HINTS = {
+    401: "check the email/API token for this Confluence site; a scoped token needs the "
+    "https://api.atlassian.com/ex/confluence/<cloudId> base URL",
+    404: "space or page not found, or not visible to this account",
+    410: "this Confluence endpoint was removed (v1 content APIs are gone); upgrade pmhub",
+}
+
+
+def api_root(base_url: str) -> str:
+    """The URL under which ``/api/v2`` lives: the gateway needs ``/wiki`` added, a site has it."""
+    base = base_url.rstrip("/")
+    if urlsplit(base).path.startswith("/ex/confluence/") and not base.endswith("/wiki"):
+        return f"{base}/wiki"
+    return base
+
+
+class ConfluenceClient:
+    """Read access to one Confluence Cloud site through a shared `HttpClient`."""
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+
+    @classmethod
+    def from_credentials(
+        cls, source: str, base_url: str, email: str, token: str, **http_kwargs: Any
+    ) -> ConfluenceClient:
+        """Build a client for the site ``.../wiki`` or the gateway base URL."""
+        hints = {**CONFLUENCE_HINTS, **http_kwargs.pop("hints", {})}
+        http = HttpClient(source, api_root(base_url), auth=(email, token), hints=hints, **http_kwargs)
+        return cls(http)
+
+    @property
+    def stats(self) -> RequestStats:
+        """Request counters for run metadata."""
+        return self.http.stats
+
+    def iter_spaces(self, keys: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Spaces (``id`` numeric string, ``key``, ``name``, ``type``, ``status``), optionally only
+        those in the allow-list `keys`; keys the account cannot see are simply absent."""
+        if keys is None:
+            yield from iter_cursor_pages(self.http, "/api/v2/spaces", {"limit": PAGE_LIMIT})
+            return
+        if isinstance(keys, str):
+            raise TypeError(f"keys must be a list of space keys, not the string {keys!r}")
+        for group in chunked(list(keys), SPACE_KEYS_PER_CALL):
+            params = {"keys": ",".join(group), "limit": PAGE_LIMIT}
+            yield from iter_cursor_pages(self.http, "/api/v2/spaces", params)
+
+    def iter_pages(self, space_id: str, body_format: str = "storage") -> Iterator[dict[str, Any]]:
+        """Current and archived pages of a space (``id``, ``title``, ``parentId``, ``status``,
+        ``version.number``/``createdAt``, and ``body.<format>.value`` — storage XHTML by default)."""
+        path = f"/api/v2/spaces/{quote(str(space_id), safe='')}/pages"
+        return iter_cursor_pages(self.http, path, {"body-format": body_format, "limit": PAGE_LIMIT})
+
+    def page_versions(self, page_id: str) -> Iterator[dict[str, Any]]:
+        """Versions of a page (``number``, ``createdAt``, ``authorId``, ``message``, ``minorEdit``)."""
+        path = f"/api/v2/pages/{quote(str(page_id), safe='')}/versions"
+        return iter_cursor_pages(self.http, path, {"limit": PAGE_LIMIT})

@@ -1,0 +1,248 @@
+"""The `pmhub.yaml` config contract (see docs/product.md) as pydantic models.
+
+Secrets are never written in the file: any string may hold `${VAR}`, which is read from the
+environment when the config is parsed. A missing variable is an error that names it. Names that end
+up in ids, file paths or SQL (source names, project ids, project keys, board ids) are checked against
+a strict whitelist here, so later code can rely on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
+_TRELLO_ID = re.compile(r"^[0-9a-fA-F]{24}$")
+_CUSTOM_FIELD = re.compile(r"^customfield_[0-9]{1,10}$")
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class ConfigError(ValueError):
+    """A config that cannot be used; the message is one actionable line."""
+
+
+def _check(pattern: re.Pattern[str], what: str) -> AfterValidator:
+    def validate(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise ValueError(f"{what} {value!r} is not allowed (expected {pattern.pattern})")
+        return value
+
+    return AfterValidator(validate)
+
+
+Name = Annotated[str, _check(_NAME, "name")]
+ProjectKey = Annotated[str, _check(_PROJECT_KEY, "Jira project key")]
+TrelloId = Annotated[str, _check(_TRELLO_ID, "Trello board id")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError(f"url {value!r} must start with http:// or https:// and name a host")
+    return value.rstrip("/")
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+
+
+class JiraSource(_Strict):
+    """One Jira Cloud site reached with an API token (HTTP Basic email:token)."""
+
+    name: Name
+    url: HttpUrl
+    email: SecretStr
+    token: SecretStr
+    projects: list[ProjectKey] | None = None
+    story_points_field: str | None = None
+    overlap_hours: float = Field(default=12.0, ge=0, le=24 * 30)
+
+    @field_validator("story_points_field")
+    @classmethod
+    def _field_id(cls, value: str | None) -> str | None:
+        if value is not None and not _CUSTOM_FIELD.fullmatch(value):
+            raise ValueError(f"story_points_field {value!r} must look like customfield_10016")
+        return value
+
+
+class TrelloSource(_Strict):
+    """One Trello member's token plus the API key it belongs to."""
+
+    name: Name
+    url: HttpUrl = "https://api.trello.com"
+    key: SecretStr
+    token: SecretStr
+    boards: list[TrelloId] | None = None
+    done_lists: list[str] | None = None
+
+
+class ConfluenceSource(_Strict):
+    """One Confluence Cloud site (`.../wiki`) or gateway base, HTTP Basic email:token."""
+
+    name: Name
+    url: HttpUrl
+    email: SecretStr
+    token: SecretStr
+    spaces: list[Name] | None = None
+
+
+class Sources(_Strict):
+    jira: list[JiraSource] = []
+    trello: list[TrelloSource] = []
+    confluence: list[ConfluenceSource] = []
+
+
+class JiraRef(_Strict):
+    site: Name
+    project: ProjectKey
+
+
+class TrelloRef(_Strict):
+    source: Name
+    board: TrelloId
+
+
+class ConfluenceRef(_Strict):
+    source: Name
+    space: Name
+    page_title: str | None = None
+
+
+class Budget(_Strict):
+    """A budget given in config; it wins over one parsed from a charter page."""
+
+    bac: float = Field(gt=0)
+    currency: Annotated[str, _check(re.compile(r"^[A-Z]{3}$"), "currency")]
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Budget:
+        if self.end < self.start:
+            raise ValueError(f"budget end {self.end} is before start {self.start}")
+        return self
+
+
+class Project(_Strict):
+    """A PMO project: the containers in every tool that together make it up."""
+
+    id: Name
+    name: str = Field(min_length=1, max_length=200)
+    jira: list[JiraRef] = []
+    trello: list[TrelloRef] = []
+    confluence: list[ConfluenceRef] = []
+    budget: Budget | None = None
+
+
+class Rates(_Strict):
+    """Cost of one logged hour, in each project's budget currency."""
+
+    default_hourly: float = Field(default=0.0, ge=0)
+    people: dict[str, float] = {}
+
+
+class Settings(_Strict):
+    """Metric and sync knobs that have sensible defaults."""
+
+    velocity_sprints: int = Field(default=3, ge=1, le=50)
+    estimate_coverage_for_points: float = Field(default=0.9, ge=0, le=1)
+    rag_amber_below: float = Field(default=0.95, gt=0)
+    rag_red_below: float = Field(default=0.85, gt=0)
+
+
+class PmhubConfig(_Strict):
+    """The whole config file, after `${VAR}` substitution and cross-reference checks."""
+
+    warehouse: str = "pmhub.duckdb"
+    sources: Sources = Sources()
+    portfolio: list[Project] = []
+    rates: Rates = Rates()
+    settings: Settings = Settings()
+
+    @model_validator(mode="after")
+    def _references(self) -> PmhubConfig:
+        for tool in ("jira", "trello", "confluence"):
+            names = [s.name for s in getattr(self.sources, tool)]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"sources.{tool}: duplicate source name {dupes[0]!r}")
+        ids = [p.id for p in self.portfolio]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"portfolio: duplicate project id {dupes[0]!r}")
+        jira = {s.name for s in self.sources.jira}
+        trello = {s.name for s in self.sources.trello}
+        confluence = {s.name for s in self.sources.confluence}
+        for p in self.portfolio:
+            for j in p.jira:
+                if j.site not in jira:
+                    raise ValueError(f"portfolio {p.id}: jira site {j.site!r} is not in sources.jira")
+            for t in p.trello:
+                if t.source not in trello:
+                    raise ValueError(f"portfolio {p.id}: trello source {t.source!r} is not in sources.trello")
+            for c in p.confluence:
+                if c.source not in confluence:
+                    raise ValueError(f"portfolio {p.id}: confluence source {c.source!r} is not in sources.confluence")
+        return self
+
+
+def substitute_env(value: Any, env: Mapping[str, str], missing: list[str]) -> Any:
+    """Replace every `${VAR}` in the strings of a parsed YAML tree; record unset names."""
+    if isinstance(value, str):
+
+        def repl(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in env:
+                missing.append(name)
+                return ""
+            return env[name]
+
+        return _ENV_REF.sub(repl, value)
+    if isinstance(value, list):
+        return [substitute_env(v, env, missing) for v in value]
+    if isinstance(value, dict):
+        return {k: substitute_env(v, env, missing) for k, v in value.items()}
+    return value
+
+
+def parse_config(text: str, env: Mapping[str, str], origin: str = "config") -> PmhubConfig:
+    """Parse config YAML text, substituting `${VAR}` from `env`; raise ConfigError on any problem."""
+    try:
+        tree = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{origin}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if tree is None:
+        tree = {}
+    if not isinstance(tree, dict):
+        raise ConfigError(f"{origin}: the top level must be a mapping (warehouse/sources/portfolio/rates)")
+    missing: list[str] = []
+    resolved = substitute_env(tree, env, missing)
+    if missing:
+        names = ", ".join(sorted(set(missing)))
+        raise ConfigError(f"{origin}: environment variable {names} is not set (referenced as ${{...}})")
+    try:
+        return PmhubConfig.model_validate(resolved)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        raise ConfigError(f"{origin}: {loc}: {first['msg']}{more}") from None

@@ -1,0 +1,308 @@
+"""The common project model: one pydantic model per analyst-facing table (`core.*`, `mart.*`).
+
+These classes are the analyst schema contract of docs/product.md in code. The warehouse creates its
+tables from them (see `table_ddl`), so a column can only be added here, never silently dropped.
+Ids are stable text keys that include the source (`jira:acme:10042`, `trello:main:5f1a…`);
+timestamps are UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from types import NoneType, UnionType
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field
+
+StatusCategory = Literal["todo", "in_progress", "done"]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- core ------------------------------------------------------------------------------------------
+
+
+class Source(_Row):
+    """One configured source (a Jira site, a Trello token, a Confluence site)."""
+
+    source_id: str = Field(description="tool:name, e.g. jira:acme")
+    tool: Literal["jira", "trello", "confluence"]
+    name: str
+    base_url: str
+
+
+class Project(_Row):
+    """One portfolio project as the PMO defines it in config."""
+
+    project_id: str
+    name: str
+
+
+class Container(_Row):
+    """A Jira project, Trello board or Confluence space, and the portfolio project it belongs to."""
+
+    container_id: str
+    source_id: str
+    tool: str
+    external_id: str
+    key: str | None
+    name: str | None
+    project_id: str | None = Field(description="NULL when the container is synced but in no project")
+
+
+class Person(_Row):
+    """One account in one source; people are not matched across tools automatically."""
+
+    person_id: str
+    source_id: str
+    external_id: str
+    display_name: str | None
+
+
+class WorkItem(_Row):
+    """A Jira issue or Trello card, in its current state."""
+
+    item_id: str
+    source_id: str
+    container_id: str
+    project_id: str | None
+    external_id: str
+    key: str | None
+    title: str | None
+    item_type: str | None
+    status: str | None
+    status_category: StatusCategory | None
+    assignee_id: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    started_at: datetime | None = Field(description="first entry into an in-progress status; created_at if born there")
+    done_at: datetime | None = Field(description="last entry into a done status, when the item is done now")
+    due_at: datetime | None
+    story_points: float | None
+    estimate_hours: float | None
+    parent_item_id: str | None
+    url: str | None
+    is_deleted: bool
+    deleted_at: datetime | None
+    deletion_reason: str | None
+
+
+class StatusChange(_Row):
+    """One status transition (a Jira status change or a Trello list move)."""
+
+    item_id: str
+    changed_at: datetime
+    from_status: str | None
+    to_status: str | None
+    from_category: StatusCategory | None
+    to_category: StatusCategory | None
+    author_id: str | None
+
+
+class Sprint(_Row):
+    """One Jira sprint, deduplicated by id across boards."""
+
+    sprint_id: str
+    source_id: str
+    board_id: str | None
+    name: str | None
+    state: str | None
+    start_at: datetime | None
+    end_at: datetime | None
+    completed_at: datetime | None
+    goal: str | None
+
+
+class SprintMembership(_Row):
+    """An interval an item spent in a sprint, from the Sprint field's change history."""
+
+    sprint_id: str
+    item_id: str
+    added_at: datetime
+    removed_at: datetime | None
+    points_at_start: float | None = Field(
+        description="estimate when the item's commitment began: at sprint start, or when added later"
+    )
+
+
+class Worklog(_Row):
+    """One Jira worklog; hours are booked on the work date `started_at`."""
+
+    worklog_id: str
+    item_id: str
+    person_id: str | None
+    started_at: datetime
+    hours: float
+    is_deleted: bool
+
+
+class Document(_Row):
+    """One Confluence page in a synced space."""
+
+    document_id: str
+    source_id: str
+    container_id: str
+    project_id: str | None
+    title: str
+    version: int | None
+    updated_at: datetime | None
+    url: str | None
+
+
+class Budget(_Row):
+    """A project's budget: from config, or parsed from its charter page's Page Properties."""
+
+    project_id: str
+    currency: str
+    bac: float
+    planned_start: date
+    planned_end: date
+    source: str = Field(description="'config' or the document_id of the charter page")
+
+
+class CostEntry(_Row):
+    """One cost fact in the project's budget currency."""
+
+    project_id: str
+    item_id: str | None
+    incurred_on: date
+    amount: float
+    currency: str | None
+    basis: str = Field(description="how the amount was derived, e.g. 'worklog 2.5h x 95/h'")
+
+
+# --- mart ------------------------------------------------------------------------------------------
+
+
+class ProjectProgress(_Row):
+    """A project's scope and done work at the end of one day (UTC)."""
+
+    project_id: str
+    as_of: date
+    items_total: int
+    items_done: int
+    points_total: float | None
+    points_done: float | None
+    pct_complete_items: float | None
+    pct_complete_points: float | None
+    estimate_coverage: float | None = Field(description="share of items that carry an estimate")
+
+
+class Velocity(_Row):
+    """One iteration of one source: a Jira sprint, or an ISO week on a Trello board."""
+
+    project_id: str
+    source_id: str
+    iteration_id: str
+    iteration_name: str
+    iteration_kind: Literal["sprint", "iso_week"]
+    iteration_state: str | None
+    iteration_start: datetime | None
+    iteration_end: datetime | None
+    committed_points: float | None = Field(description="NULL where there is no commitment (weeks)")
+    added_points: float | None
+    removed_points: float | None
+    completed_points: float | None
+    completed_items: int
+    not_completed_points: float | None
+    estimate_change_points: float | None
+
+
+class BudgetVariance(_Row):
+    """Earned value for a project at the end of one day; NULL ratios carry a reason."""
+
+    project_id: str
+    as_of: date
+    bac: float
+    pv: float
+    ev: float
+    ac: float
+    cv: float
+    sv: float
+    cpi: float | None
+    spi: float | None
+    eac: float | None
+    etc: float | None
+    vac: float | None
+    tcpi: float | None
+    eac_atypical: float
+    eac_cpi_spi: float | None
+    pv_method: str
+    ev_basis: Literal["points", "items"]
+    null_reason: str | None
+
+
+class Portfolio(_Row):
+    """One row per project: the numbers a PMO brings to a steering meeting."""
+
+    project_id: str
+    name: str
+    pct_complete: float | None
+    pct_basis: str | None
+    velocity_avg: float | None
+    velocity_unit: str | None
+    cpi: float | None
+    spi: float | None
+    forecast_p85: date | None
+    planned_end: date | None
+    rag_status: Literal["green", "amber", "red", "unknown"]
+    rag_reason: str | None
+
+
+CORE_TABLES: dict[str, type[_Row]] = {
+    "sources": Source,
+    "projects": Project,
+    "containers": Container,
+    "people": Person,
+    "work_items": WorkItem,
+    "status_changes": StatusChange,
+    "sprints": Sprint,
+    "sprint_membership": SprintMembership,
+    "worklogs": Worklog,
+    "documents": Document,
+    "budgets": Budget,
+    "cost_entries": CostEntry,
+}
+
+MART_TABLES: dict[str, type[_Row]] = {
+    "project_progress": ProjectProgress,
+    "velocity": Velocity,
+    "budget_variance": BudgetVariance,
+    "portfolio": Portfolio,
+}
+
+_DUCKDB_TYPES: dict[Any, str] = {
+    str: "VARCHAR",
+    int: "BIGINT",
+    float: "DOUBLE",
+    bool: "BOOLEAN",
+    datetime: "TIMESTAMPTZ",
+    date: "DATE",
+}
+
+
+def _duckdb_type(annotation: Any) -> tuple[str, bool]:
+    """DuckDB type of a field annotation, and whether NULL is allowed."""
+    nullable = False
+    if get_origin(annotation) in (Union, UnionType):
+        args = [a for a in get_args(annotation) if a is not NoneType]
+        nullable = len(args) < len(get_args(annotation))
+        annotation = args[0]
+    if get_origin(annotation) is Literal:
+        return "VARCHAR", nullable
+    return _DUCKDB_TYPES[annotation], nullable
+
+
+def table_ddl(schema: str, table: str, model: type[_Row]) -> str:
+    """`CREATE TABLE` text for one model; names come from this module, never from input."""
+    columns = []
+    for name, field in model.model_fields.items():
+        sql_type, nullable = _duckdb_type(field.annotation)
+        columns.append(f"{name} {sql_type}{'' if nullable else ' NOT NULL'}")
+    return f"CREATE TABLE {schema}.{table} ({', '.join(columns)})"
+
+
+def column_names(model: type[_Row]) -> list[str]:
+    return list(model.model_fields)

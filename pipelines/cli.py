@@ -1,0 +1,145 @@
+"""The `pmhub` command line (contract in docs/product.md). Exit 0 only when every step succeeded."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from connectors.errors import ApiError
+from models.config import ConfigError
+from pipelines.run_sync import TOOLS
+
+
+class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stdout` is at the time (tests and callers may swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stdout
+        super().emit(record)
+
+
+def _progress_to_stdout() -> None:
+    # Progress goes to stdout so that stderr carries only the one-line error, if any.
+    logger = logging.getLogger("pmhub.progress")
+    if not any(isinstance(h, _StdoutHandler) for h in logger.handlers):
+        handler = _StdoutHandler()
+        handler.setFormatter(logging.Formatter("  %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def _only(value: str) -> list[str]:
+    tools = [t.strip() for t in value.split(",") if t.strip()]
+    unknown = [t for t in tools if t not in TOOLS]
+    if unknown or not tools:
+        raise argparse.ArgumentTypeError(f"--only takes a comma list of {', '.join(TOOLS)}")
+    return tools
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pmhub", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="sandbox + full sync + portfolio table")
+    demo.add_argument("--db", type=Path, default=Path("pmhub-demo/demo.duckdb"))
+    demo.add_argument("--size", choices=["small", "medium", "large"], default="small")
+    sync = sub.add_parser("sync", help="sync the configured sources and rebuild the marts")
+    sync.add_argument("--config", type=Path, required=True)
+    sync.add_argument("--db", type=Path)
+    sync.add_argument("--full", action="store_true", help="ignore cursors and re-read everything")
+    sync.add_argument("--only", type=_only, default=list(TOOLS))
+    query = sub.add_parser("query", help="run SQL on a warehouse, read-only")
+    query.add_argument("--db", type=Path, required=True)
+    query.add_argument("sql")
+    check = sub.add_parser("check", help="validate config, env vars and connectivity")
+    check.add_argument("--config", type=Path, required=True)
+    sandbox = sub.add_parser("sandbox", help="the built-in API sandbox")
+    sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True)
+    serve = sandbox_sub.add_parser("serve", help="serve a generated portfolio on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--seed", type=int, default=7)
+    serve.add_argument("--scale", "--size", dest="size", choices=["small", "medium", "large"], default="small")
+    serve.add_argument("--latency-ms", type=int, default=0)
+    serve.add_argument("--faults", action="append", default=[], help="e.g. 429:/rest/api/3/search/jql:3:1")
+    serve.add_argument("--config-out", type=Path, help="write a pmhub.yaml for this sandbox here")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _progress_to_stdout()
+    try:
+        return _dispatch(args)
+    except (ConfigError, ApiError) as exc:
+        print(f"pmhub: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("pmhub: interrupted", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "sync":
+        from pipelines.run_sync import run_sync
+
+        outcome = run_sync(args.config, args.db, full=args.full, only=args.only)
+        if not outcome.success:
+            print(f"pmhub: sync failed: {outcome.message}", file=sys.stderr)
+            return 1
+        core = outcome.metadata.get("core_tables", {})
+        print(f"synced into {outcome.warehouse}")
+        for key in (
+            "core.work_items",
+            "core.status_changes",
+            "core.sprints",
+            "core.worklogs",
+            "core.documents",
+            "core.budgets",
+        ):
+            print(f"  {key}: {core.get(key, 0)} rows")
+        problems = core.get("problems", "none")
+        if problems != "none":
+            print(f"data problems (not loaded as numbers):\n  {problems}", file=sys.stderr)
+        return 0
+    if args.command == "query":
+        from pipelines.query import QueryError, run_query
+
+        try:
+            print(run_query(args.db, args.sql))
+        except QueryError as exc:
+            print(f"pmhub: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "check":
+        from pipelines.check_cmd import run_check
+
+        ok, lines = run_check(args.config)
+        print("\n".join(lines))
+        return 0 if ok else 1
+    if args.command == "demo":
+        from pipelines.demo import DemoError, closing_notes, run_demo
+
+        try:
+            outcome, text = run_demo(args.db, args.size)
+        except DemoError as exc:
+            print(f"pmhub: {exc}", file=sys.stderr)
+            return 1
+        if not outcome.success:
+            print(f"pmhub: demo sync failed: {outcome.message}", file=sys.stderr)
+            return 1
+        print(text)
+        print(closing_notes(args.db.resolve()))
+        return 0
+    if args.command == "sandbox":
+        from sandbox.serve import serve
+
+        serve(args.port, args.seed, args.size, args.latency_ms, args.faults, args.config_out)
+        return 0
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Dagster definitions of pmhub: extract → load → core → mart, with checks and the sync job."""

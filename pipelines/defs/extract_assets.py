@@ -1,0 +1,101 @@
+"""Extract assets: one per tool, each lands a batch per configured source. They never open DuckDB."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+
+from connectors.confluence import ConfluenceClient
+from connectors.jira import JiraClient
+from connectors.trello import TrelloClient
+from models.config import ConfluenceSource, JiraSource, PmhubConfig, TrelloSource
+from pipelines.defs.resources import PmhubResource
+from pipelines.extract.common import ExtractResult
+from pipelines.extract.confluence import extract_confluence
+from pipelines.extract.jira import extract_jira
+from pipelines.extract.trello import extract_trello
+from pipelines.landing import LandingWriter
+from pipelines.progress import progress
+from pipelines.warehouse import read_cursor_file
+
+EXTRACT_GROUP = "extract"
+
+
+@dataclass(frozen=True)
+class Tool:
+    """How to list a tool's sources, build a client for one, and extract it."""
+
+    name: str
+    sources: Callable[[PmhubConfig], list[Any]]
+    client: Callable[[str, Any], Any]
+    extract: Callable[[Any, Any, Mapping[str, str], LandingWriter], ExtractResult]
+
+
+def _jira_client(source_id: str, s: JiraSource) -> JiraClient:
+    return JiraClient.from_credentials(source_id, s.url, s.email.get_secret_value(), s.token.get_secret_value())
+
+
+def _trello_client(source_id: str, s: TrelloSource) -> TrelloClient:
+    return TrelloClient.from_credentials(
+        source_id, s.url, key=s.key.get_secret_value(), token=s.token.get_secret_value()
+    )
+
+
+def _confluence_client(source_id: str, s: ConfluenceSource) -> ConfluenceClient:
+    return ConfluenceClient.from_credentials(source_id, s.url, s.email.get_secret_value(), s.token.get_secret_value())
+
+
+TOOLS = {
+    "jira": Tool("jira", lambda c: list(c.sources.jira), _jira_client, extract_jira),
+    "trello": Tool("trello", lambda c: list(c.sources.trello), _trello_client, extract_trello),
+    "confluence": Tool("confluence", lambda c: list(c.sources.confluence), _confluence_client, extract_confluence),
+}
+
+
+def land_tool(pmhub: PmhubResource, tool: Tool) -> dg.MaterializeResult[None]:
+    """Extract every source of one tool into its own landing batch; a failure leaves no batch."""
+    per_source: dict[str, dict[str, Any]] = {}
+    for source in tool.sources(pmhub.config()):
+        source_id = f"{tool.name}:{source.name}"
+        progress.info("extracting %s…", source_id)
+        client = tool.client(source_id, source)
+        cursors = {} if pmhub.full_refresh else read_cursor_file(pmhub.warehouse_file()).get(source_id, {})
+        writer = LandingWriter(pmhub.landing(), source_id)
+        try:
+            result = tool.extract(source, client, cursors, writer)
+        except BaseException:
+            writer.abort()
+            raise
+        stats = client.stats.as_dict()
+        writer.commit(result.cursors, stats)
+        per_source[source_id] = {"records": sum(result.counts.values()), **stats}
+    totals: dict[str, int] = {}
+    for stats in per_source.values():
+        for key, value in stats.items():
+            if isinstance(value, int):
+                totals[key] = totals.get(key, 0) + value
+    return dg.MaterializeResult(metadata={"sources": len(per_source), **totals, "per_source": per_source})
+
+
+@dg.asset(group_name=EXTRACT_GROUP, kinds={"jira"})
+def jira_landing(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
+    """Issues with full changelogs, worklogs, boards, sprints and field metadata of every Jira site."""
+    return land_tool(pmhub, TOOLS["jira"])
+
+
+@dg.asset(group_name=EXTRACT_GROUP, kinds={"trello"})
+def trello_landing(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
+    """Lists, cards (archived too), members and the full action history of every Trello board."""
+    return land_tool(pmhub, TOOLS["trello"])
+
+
+@dg.asset(group_name=EXTRACT_GROUP, kinds={"confluence"})
+def confluence_landing(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
+    """Spaces and pages (storage format) of every Confluence site, charter pages included."""
+    return land_tool(pmhub, TOOLS["confluence"])
+
+
+EXTRACT_ASSETS = {"jira": jira_landing, "trello": trello_landing, "confluence": confluence_landing}

@@ -1,0 +1,116 @@
+"""`pmhub demo`: generate a portfolio, serve it from the built-in sandbox, sync it, print it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+from pipelines.render import table
+from pipelines.run_sync import SyncOutcome, run_sync
+from pipelines.warehouse import connect, cursor_file, landing_root
+from sandbox.generator import generate
+from sandbox.server import SandboxServer
+
+DEMO_MARKER = "pmhub-demo"
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+def _prepare(db: Path) -> None:
+    """Start from an empty warehouse; refuse to touch a file that is not an earlier demo's."""
+    if db.exists():
+        try:
+            with connect(db, read_only=True) as conn:
+                marker = conn.execute("SELECT marker FROM meta.demo LIMIT 1").fetchone()
+        except duckdb.Error:
+            marker = None
+        if not marker or marker[0] != DEMO_MARKER:
+            raise DemoError(f"{db} exists and is not a pmhub demo warehouse; choose another --db")
+        db.unlink()
+    for leftover in (db.with_name(db.name + ".wal"), cursor_file(db)):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(landing_root(db), ignore_errors=True)
+
+
+def _mark(db: Path) -> None:
+    with connect(db) as conn:
+        conn.execute("CREATE OR REPLACE TABLE meta.demo AS SELECT ? AS marker", [DEMO_MARKER])
+
+
+def portfolio_table(db: Path) -> str:
+    with connect(db, read_only=True) as conn:
+        rows = conn.execute(
+            """SELECT name, pct_complete * 100, pct_basis, velocity_avg, velocity_unit, cpi, spi, rag_status
+               FROM mart.portfolio ORDER BY name"""
+        ).fetchall()
+    shown: list[list[Any]] = []
+    for name, pct, basis, velocity, unit, cpi, spi, rag in rows:
+        shown.append(
+            [
+                name,
+                "—" if pct is None else f"{pct:.1f}% ({basis})",
+                "—" if velocity is None else f"{velocity:.1f} {unit}",
+                "—" if cpi is None else f"{cpi:.2f}",
+                "—" if spi is None else f"{spi:.2f}",
+                rag,
+            ]
+        )
+    return table(
+        ["project", "% complete", "avg velocity", "CPI", "SPI", "RAG"],
+        shown,
+        right=[False, True, True, True, True, False],
+    )
+
+
+def run_demo(db: Path, size: str = "small", seed: int = 7) -> tuple[SyncOutcome, str]:
+    db = db.resolve()
+    _prepare(db)
+    say = sys.stderr.write
+    say(f"generating a {size} sandbox portfolio (seed {seed})…\n")
+    portfolio = generate(seed=seed, size=size)  # type: ignore[arg-type]
+    config_path = db.with_name(db.stem + ".yaml")
+    with SandboxServer(portfolio) as server:
+        say(f"sandbox serving Jira, Trello and Confluence APIs at {server.url}\n")
+        # The demo's "secrets" are the sandbox's fixed credentials, passed like real ones: via env.
+        os.environ.update(portfolio.sandbox_env())
+        config: dict[str, Any] = portfolio.pmhub_config(server.url)
+        config["warehouse"] = db.name
+        config_path.parent.mkdir(parents=True, exist_ok=True)
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        started = datetime.now(UTC)
+        outcome = run_sync(config_path, db, as_of=portfolio.anchor)
+        say(
+            f"sync finished in {(datetime.now(UTC) - started).total_seconds():.1f} s "
+            f"({server.request_count} API requests)\n"
+        )
+    if not outcome.success:
+        return outcome, ""
+    _mark(db)
+    return outcome, portfolio_table(db)
+
+
+def closing_notes(db: Path) -> str:
+    config = db.with_name(db.stem + ".yaml")
+    portfolio_sql = "SELECT * FROM mart.portfolio"
+    velocity_sql = "SELECT project_id, iteration_name, committed_points, completed_points FROM mart.velocity"
+    return "\n".join(
+        [
+            "",
+            f"Warehouse: {db}",
+            "Query it (read-only):",
+            f'  pmhub query --db {db} "{portfolio_sql}"',
+            f'  pmhub query --db {db} "{velocity_sql}"',
+            "Open the Dagster UI on it (asset graph, runs, checks):",
+            f"  DAGSTER_HOME=$PWD/dagster_home PMHUB_CONFIG={config} dagster dev -m pipelines.definitions",
+            f"  (launching a sync from the UI needs a sandbox: pmhub sandbox serve --config-out {config})",
+        ]
+    )

@@ -1,0 +1,47 @@
+"""Pieces shared by the per-tool extracts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class ExtractError(RuntimeError):
+    """A source answered, but not with what the config asked for (e.g. a project it cannot see)."""
+
+
+@dataclass
+class ExtractResult:
+    """What one source's extract produced: counts per entity and the cursors it advances to."""
+
+    source_id: str
+    counts: dict[str, int] = field(default_factory=dict)
+    cursors: dict[str, str] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_api_time(value: str) -> datetime:
+    """Jira `2026-01-05T10:00:00.000+0000`, Trello/Confluence `...Z`, as an aware UTC datetime."""
+    text = value.replace("Z", "+00:00")
+    if len(text) >= 5 and text[-5] in "+-" and text[-3] != ":":
+        text = text[:-2] + ":" + text[-2:]
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def epoch_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def counted(items: Iterable[T], every: int, say: Callable[[int], None]) -> Iterator[T]:
+    """Pass items through, reporting progress every `every` items and at the end."""
+    n = 0
+    for n, item in enumerate(items, start=1):
+        if n % every == 0:
+            say(n)
+        yield item
+    if n % every:
+        say(n)

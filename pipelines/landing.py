@@ -1,0 +1,132 @@
+"""Landing batches: what one extract of one source fetched, as immutable NDJSON files.
+
+Extracts never open DuckDB. Each writes a batch folder `<landing>/<batch_id>/` holding one NDJSON
+file per entity (`jira_issues.ndjson`, …) and a `manifest.json` with the cursors the batch advances
+to. The folder is written under a temporary name and renamed when complete, so the loader only ever
+sees whole batches. Each line is an envelope `{seq, source_id, id, container, updated, payload}`
+where `payload` is the raw API object, untouched, so unknown fields are never lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+RAW_ENTITIES = (
+    "jira_fields",
+    "jira_statuses",
+    "jira_projects",
+    "jira_boards",
+    "jira_sprints",
+    "jira_issues",
+    "jira_worklogs",
+    "jira_worklog_deletions",
+    "trello_boards",
+    "trello_lists",
+    "trello_cards",
+    "trello_actions",
+    "trello_members",
+    "trello_custom_fields",
+    "confluence_spaces",
+    "confluence_pages",
+)
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class LandingWriter:
+    """Writes one batch for one source; call `commit()` to publish it to the loader."""
+
+    root: Path
+    source_id: str
+    batch_id: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    _files: dict[str, TextIO] = field(default_factory=dict)
+    _seq: int = 0
+
+    def __post_init__(self) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        safe_source = self.source_id.replace(":", "_")
+        self.batch_id = self.batch_id or f"{stamp}-{safe_source}-{uuid.uuid4().hex[:8]}"
+        self._tmp = self.root / f".{self.batch_id}.partial"
+        self._tmp.mkdir(parents=True, exist_ok=False)
+
+    def write(
+        self,
+        entity: str,
+        records: Iterable[Mapping[str, Any]],
+        key: Callable[[Mapping[str, Any]], object] = lambda r: r["id"],
+        updated: Callable[[Mapping[str, Any]], object] | None = None,
+        container: str | None = None,
+    ) -> int:
+        """Append records of one entity; returns how many were written."""
+        if entity not in RAW_ENTITIES:
+            raise ValueError(f"unknown landing entity {entity!r}")
+        out = self._files.get(entity)
+        if out is None:
+            out = self._files[entity] = (self._tmp / f"{entity}.ndjson").open("w", encoding="utf-8")
+        written = 0
+        for record in records:
+            self._seq += 1
+            envelope = {
+                "seq": self._seq,
+                "source_id": self.source_id,
+                "id": str(key(record)),
+                "container": container,
+                "updated": None if updated is None else _text(updated(record)),
+                "payload": record,
+            }
+            out.write(json.dumps(envelope, separators=(",", ":"), ensure_ascii=False))
+            out.write("\n")
+            written += 1
+        self.counts[entity] = self.counts.get(entity, 0) + written
+        return written
+
+    def commit(self, cursors: Mapping[str, str], stats: Mapping[str, Any]) -> Path:
+        """Close files, write the manifest and make the batch visible atomically."""
+        for out in self._files.values():
+            out.flush()
+            os.fsync(out.fileno())
+            out.close()
+        manifest = {
+            "batch_id": self.batch_id,
+            "source_id": self.source_id,
+            "created_at": datetime.now(UTC).isoformat(),
+            "counts": self.counts,
+            "cursors": dict(cursors),
+            "stats": dict(stats),
+        }
+        (self._tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        final = self.root / self.batch_id
+        os.replace(self._tmp, final)
+        return final
+
+    def abort(self) -> None:
+        """Drop a half-written batch (the extract failed); nothing reaches the loader."""
+        for out in self._files.values():
+            out.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def complete_batches(root: Path) -> list[Path]:
+    """Committed batch folders, oldest first (batch ids start with a UTC timestamp)."""
+    if not root.exists():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists())
+
+
+def read_manifest(batch: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((batch / MANIFEST).read_text(encoding="utf-8"))
+    return data

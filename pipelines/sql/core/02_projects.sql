@@ -1,0 +1,1 @@
+SELECT project_id, name FROM meta.cfg_projects

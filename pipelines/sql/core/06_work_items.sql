@@ -1,0 +1,39 @@
+-- started_at: first entry into in_progress or done, or creation when the item was born past "todo".
+-- done_at: last entry into done, for items that are done now (a reopened item uses its last done).
+WITH first_status AS (
+    SELECT item_id, arg_min(category, valid_from) AS first_category FROM stage.status_history GROUP BY 1
+), transitions AS (
+    SELECT item_id,
+           min(changed_at) FILTER (WHERE to_category IN ('in_progress', 'done')) AS first_started,
+           max(changed_at) FILTER (WHERE to_category = 'done') AS last_done
+    FROM stage.status_events GROUP BY 1
+), timing AS (
+    SELECT i.item_id,
+           CASE WHEN fs.first_category IN ('in_progress', 'done') THEN i.created_at ELSE t.first_started END AS started_at,
+           CASE WHEN i.status_category = 'done'
+                THEN coalesce(t.last_done, i.resolved_at, i.created_at) END AS done_at
+    FROM stage.items i
+    LEFT JOIN first_status fs USING (item_id)
+    LEFT JOIN transitions t USING (item_id)
+)
+SELECT j.item_id, j.source_id, j.source_id || ':project:' || j.project_ext_id AS container_id, m.project_id,
+       j.external_id, j.key, j.title, j.item_type, j.status, j.status_category,
+       CASE WHEN j.assignee_ext IS NOT NULL THEN j.source_id || ':user:' || j.assignee_ext END AS assignee_id,
+       j.created_at, j.updated_at, t.started_at, t.done_at, j.due_date::TIMESTAMPTZ AS due_at,
+       j.story_points, j.estimate_hours,
+       CASE WHEN j.parent_ext IS NOT NULL THEN j.source_id || ':' || j.parent_ext END AS parent_item_id,
+       s.base_url || '/browse/' || j.key AS url,
+       false AS is_deleted, NULL::TIMESTAMPTZ AS deleted_at, NULL AS deletion_reason
+FROM stage.jira_issues j
+JOIN timing t USING (item_id)
+JOIN meta.cfg_sources s ON s.source_id = j.source_id
+LEFT JOIN meta.cfg_containers m ON m.tool = 'jira' AND m.source_id = j.source_id AND m.ref = j.project_key
+UNION ALL
+SELECT c.item_id, c.source_id, c.source_id || ':board:' || c.board_id, m.project_id,
+       c.external_id, c.short_link, c.title, 'card', c.status, c.status_category,
+       CASE WHEN c.assignee_ext IS NOT NULL THEN c.source_id || ':member:' || c.assignee_ext END,
+       c.created_at, c.updated_at, t.started_at, t.done_at, c.due_at,
+       NULL, NULL, NULL, c.url, false, NULL, NULL
+FROM stage.trello_cards c
+JOIN timing t USING (item_id)
+LEFT JOIN meta.cfg_containers m ON m.tool = 'trello' AND m.source_id = c.source_id AND m.ref = c.board_id

@@ -1,0 +1,14 @@
+-- A page belongs to a project when it is that project's charter page, or when its space belongs to
+-- exactly one project.
+SELECT p.source_id || ':' || p.id AS document_id, p.source_id,
+       p.source_id || ':space:' || p.container AS container_id,
+       coalesce(ch.project_id, c.project_id) AS project_id,
+       p.payload ->> '$.title' AS title,
+       TRY_CAST(p.payload ->> '$.version.number' AS INTEGER) AS version,
+       pmhub_ts(p.payload ->> '$.version.createdAt') AS updated_at,
+       s.base_url || (p.payload ->> '$._links.webui') AS url
+FROM raw.confluence_pages p
+JOIN meta.cfg_sources s ON s.source_id = p.source_id
+LEFT JOIN core.containers c ON c.container_id = p.source_id || ':space:' || p.container
+LEFT JOIN meta.cfg_charters ch
+  ON ch.source_id = p.source_id AND ch.space_key = c.key AND ch.page_title = p.payload ->> '$.title'

@@ -1,0 +1,292 @@
+"""Build `core.*` and `mart.*` inside DuckDB from `raw.*` and the config.
+
+The few decisions that need Python (which custom field holds story points, which Trello list means
+done, what a charter page's budget says) are made here and written to `meta.*` tables with how they
+were made; everything else is SQL in `pipelines/sql/`, run in file order. Contract tables are created
+from `models.schema`, so a column can only be added, never silently lost.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+from models.charter import CharterError, parse_charter
+from models.config import PmhubConfig
+from models.fields import FieldResolutionError, resolve_sprint, resolve_story_points
+from models.schema import CORE_TABLES, MART_TABLES, column_names, table_ddl
+from models.trello_lists import categorize_lists
+
+MACROS = (
+    r"""CREATE OR REPLACE TEMP MACRO pmhub_ts(s) AS
+        TRY_CAST(regexp_replace(s, '([+-]\d\d)(\d\d)$', '\1:\2') AS TIMESTAMPTZ)""",
+    """CREATE OR REPLACE TEMP MACRO pmhub_category(k) AS
+        CASE k WHEN 'new' THEN 'todo' WHEN 'indeterminate' THEN 'in_progress' WHEN 'done' THEN 'done' END""",
+    # Trello object ids start with their creation time as 8 hex digits.
+    """CREATE OR REPLACE TEMP MACRO trello_id_ts(i) AS to_timestamp(('0x' || substr(i, 1, 8))::BIGINT)""",
+)
+
+
+class TransformError(RuntimeError):
+    """The synced data cannot be modelled without a decision only the user can make."""
+
+
+@dataclass
+class TransformReport:
+    """What a transform step produced, and what it could not use."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def _sql_files(layer: str) -> list[tuple[str, str]]:
+    folder = resources.files("pipelines") / "sql" / layer
+    return sorted((f.name, f.read_text(encoding="utf-8")) for f in folder.iterdir() if f.name.endswith(".sql"))
+
+
+def ensure_contract_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create missing contract tables and add columns new in `models.schema` (never drop)."""
+    for schema, tables in (("core", CORE_TABLES), ("mart", MART_TABLES)):
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        for table, model in tables.items():
+            existing = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+                    [schema, table],
+                ).fetchall()
+            }
+            if not existing:
+                conn.execute(table_ddl(schema, table, model))
+                continue
+            ddl_columns = table_ddl(schema, table, model).split("(", 1)[1].rstrip(")").split(", ")
+            for column, ddl in zip(column_names(model), ddl_columns, strict=True):
+                if column not in existing:
+                    conn.execute(f"ALTER TABLE {schema}.{table} ADD COLUMN {ddl.replace(' NOT NULL', '')}")
+
+
+def _fill(conn: duckdb.DuckDBPyConnection, schema: str, table: str, select_sql: str) -> int:
+    # schema/table come from models.schema, never from input
+    conn.execute(f"DELETE FROM {schema}.{table}")  # noqa: S608
+    conn.execute(f"INSERT INTO {schema}.{table} BY NAME {select_sql}")
+    row = conn.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()  # noqa: S608
+    return int(row[0]) if row else 0
+
+
+def _run_layer(conn: duckdb.DuckDBPyConnection, layer: str, tables: dict[str, Any], report: TransformReport) -> None:
+    for name, sql in _sql_files(layer):
+        table = name.split("_", 1)[1].removesuffix(".sql")
+        try:
+            if table in tables:
+                report.rows[f"{layer}.{table}"] = _fill(conn, layer, table, sql)
+            else:
+                conn.execute(sql)
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0]
+            raise TransformError(f"pipelines/sql/{layer}/{name}: {first}") from exc
+
+
+def prepare_meta(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> TransformReport:
+    """Write the config and the Python-made decisions into `meta.*` (replaced on every run)."""
+    report = TransformReport()
+    for macro in MACROS:
+        conn.execute(macro)
+    conn.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    conn.execute("CREATE SCHEMA IF NOT EXISTS stage")
+    _config_tables(conn, config, as_of)
+    _field_mapping(conn, config)
+    _list_categories(conn, config)
+    return report
+
+
+def _replace(conn: duckdb.DuckDBPyConnection, table: str, ddl: str, rows: list[tuple[Any, ...]]) -> None:
+    conn.execute(f"CREATE OR REPLACE TABLE meta.{table} ({ddl})")
+    if rows:
+        marks = ", ".join("?" for _ in rows[0])
+        conn.executemany(f"INSERT INTO meta.{table} VALUES ({marks})", rows)  # noqa: S608 - literal table names
+
+
+def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> None:
+    s = config.settings
+    _replace(
+        conn,
+        "settings",
+        "as_of DATE, velocity_sprints INTEGER, coverage DOUBLE, rag_amber DOUBLE, rag_red DOUBLE, "
+        "default_hourly DOUBLE",
+        [
+            (
+                as_of,
+                s.velocity_sprints,
+                s.estimate_coverage_for_points,
+                s.rag_amber_below,
+                s.rag_red_below,
+                config.rates.default_hourly,
+            )
+        ],
+    )
+    _replace(conn, "cfg_rates", "person_ext VARCHAR, hourly DOUBLE", list(config.rates.people.items()))
+    sources = [(f"jira:{j.name}", "jira", j.name, j.url) for j in config.sources.jira]
+    sources += [(f"trello:{t.name}", "trello", t.name, t.url) for t in config.sources.trello]
+    sources += [(f"confluence:{c.name}", "confluence", c.name, c.url) for c in config.sources.confluence]
+    _replace(conn, "cfg_sources", "source_id VARCHAR, tool VARCHAR, name VARCHAR, base_url VARCHAR", sources)
+    _replace(conn, "cfg_projects", "project_id VARCHAR, name VARCHAR", [(p.id, p.name) for p in config.portfolio])
+    refs: list[tuple[Any, ...]] = []
+    charters: list[tuple[Any, ...]] = []
+    budgets: list[tuple[Any, ...]] = []
+    for p in config.portfolio:
+        refs += [(p.id, "jira", f"jira:{j.site}", j.project) for j in p.jira]
+        refs += [(p.id, "trello", f"trello:{t.source}", t.board) for t in p.trello]
+        refs += [(p.id, "confluence", f"confluence:{c.source}", c.space) for c in p.confluence]
+        charters += [(p.id, f"confluence:{c.source}", c.space, c.page_title) for c in p.confluence if c.page_title]
+        if p.budget:
+            budgets.append((p.id, p.budget.currency, p.budget.bac, p.budget.start, p.budget.end))
+    _replace(conn, "cfg_containers", "project_id VARCHAR, tool VARCHAR, source_id VARCHAR, ref VARCHAR", refs)
+    _replace(
+        conn, "cfg_charters", "project_id VARCHAR, source_id VARCHAR, space_key VARCHAR, page_title VARCHAR", charters
+    )
+    _replace(
+        conn, "cfg_budgets", "project_id VARCHAR, currency VARCHAR, bac DOUBLE, start_date DATE, end_date DATE", budgets
+    )
+
+
+def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None:
+    rows: list[tuple[Any, ...]] = []
+    for site in config.sources.jira:
+        source_id = f"jira:{site.name}"
+        fields = [
+            json.loads(r[0])
+            for r in conn.execute(
+                "SELECT payload FROM raw.jira_fields WHERE source_id = ? ORDER BY id", [source_id]
+            ).fetchall()
+        ]
+        if not fields:
+            continue  # never synced (e.g. `--only trello`): nothing of this site to model
+        try:
+            sp = resolve_story_points(fields, site.story_points_field, site.name)
+        except FieldResolutionError as exc:
+            raise TransformError(str(exc)) from None
+        rows.append((source_id, sp.purpose, sp.field_id, sp.field_name, sp.matched_by))
+        sprint = resolve_sprint(fields)
+        if sprint:
+            rows.append((source_id, sprint.purpose, sprint.field_id, sprint.field_name, sprint.matched_by))
+    _replace(
+        conn,
+        "field_mapping",
+        "source_id VARCHAR, purpose VARCHAR, field_id VARCHAR, field_name VARCHAR, matched_by VARCHAR",
+        rows,
+    )
+
+
+def _list_categories(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None:
+    rows: list[tuple[Any, ...]] = []
+    for source in config.sources.trello:
+        source_id = f"trello:{source.name}"
+        boards = conn.execute(
+            "SELECT container, list(payload) FROM raw.trello_lists WHERE source_id = ? GROUP BY 1 ORDER BY 1",
+            [source_id],
+        ).fetchall()
+        for board_id, payloads in boards:
+            lists = [json.loads(p) for p in payloads]
+            for c in categorize_lists(lists, source.done_lists):
+                rows.append((source_id, board_id, c.list_id, c.name, c.category, c.rule))
+    _replace(
+        conn,
+        "list_categories",
+        "source_id VARCHAR, board_id VARCHAR, list_id VARCHAR, name VARCHAR, category VARCHAR, rule VARCHAR",
+        rows,
+    )
+
+
+def build_core(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> TransformReport:
+    """Rebuild `stage.*` and `core.*` from raw data in one transaction."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        report = prepare_meta(conn, config, as_of)
+        ensure_contract_tables(conn)
+        _run_layer(conn, "stage", {}, report)
+        _run_layer(conn, "core", CORE_TABLES, report)
+        report.problems += _budgets(conn)
+        report.rows["core.budgets"] = _count(conn, "core.budgets")
+        report.rows["core.cost_entries"] = _fill(conn, "core", "cost_entries", _COST_ENTRIES)
+        _replace(conn, "data_problems", "step VARCHAR, problem VARCHAR", [("core", p) for p in report.problems])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return report
+
+
+def build_marts(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> TransformReport:
+    """Rebuild `mart.*` from `core.*` in one transaction."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        report = TransformReport()
+        for macro in MACROS:
+            conn.execute(macro)
+        _config_tables(conn, config, as_of)
+        ensure_contract_tables(conn)
+        _run_layer(conn, "mart", MART_TABLES, report)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return report
+
+
+def _count(conn: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608 - literal table names
+    return int(row[0]) if row else 0
+
+
+_COST_ENTRIES = """
+SELECT w.project_id, wl.item_id, wl.started_at::DATE AS incurred_on,
+       wl.hours * coalesce(r.hourly, s.default_hourly) AS amount, b.currency,
+       printf('worklog %.2fh x %g/h', wl.hours, coalesce(r.hourly, s.default_hourly)) AS basis
+FROM core.worklogs wl
+JOIN core.work_items w ON w.item_id = wl.item_id
+LEFT JOIN core.budgets b ON b.project_id = w.project_id
+LEFT JOIN core.people p ON p.person_id = wl.person_id
+LEFT JOIN meta.cfg_rates r ON r.person_ext = p.external_id
+CROSS JOIN meta.settings s
+WHERE NOT wl.is_deleted AND w.project_id IS NOT NULL
+"""
+
+
+def _budgets(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Config budgets win; otherwise parse the named charter page. Returns unreadable pages."""
+    conn.execute("DELETE FROM core.budgets")
+    conn.execute(
+        """INSERT INTO core.budgets BY NAME
+           SELECT project_id, currency, bac, start_date AS planned_start, end_date AS planned_end,
+                  'config' AS source FROM meta.cfg_budgets"""
+    )
+    pages = conn.execute(
+        """SELECT c.project_id, c.page_title, p.source_id || ':' || p.id AS document_id,
+                  p.payload ->> '$.body.storage.value' AS body
+           FROM meta.cfg_charters c
+           LEFT JOIN raw.confluence_spaces s ON s.source_id = c.source_id AND s.payload ->> '$.key' = c.space_key
+           LEFT JOIN raw.confluence_pages p ON p.source_id = c.source_id AND p.container = s.id
+                AND p.payload ->> '$.title' = c.page_title
+           WHERE c.project_id NOT IN (SELECT project_id FROM meta.cfg_budgets)
+           ORDER BY c.project_id"""
+    ).fetchall()
+    problems: list[str] = []
+    for project_id, title, document_id, body in pages:
+        if document_id is None:
+            problems.append(f"project {project_id}: charter page {title!r} not found in the synced space")
+            continue
+        try:
+            budget = parse_charter(body or "", title)
+        except CharterError as exc:
+            problems.append(f"project {project_id}: {exc}")
+            continue
+        conn.execute(
+            "INSERT INTO core.budgets VALUES (?, ?, ?, ?, ?, ?)",
+            [project_id, budget.currency, budget.bac, budget.start, budget.end, document_id],
+        )
+    return problems

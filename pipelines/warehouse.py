@@ -1,0 +1,162 @@
+"""The DuckDB warehouse: connections, the `raw`/`meta` schemas, and the batch loader.
+
+Only the loader and the transform steps write, one at a time (a Dagster pool of size 1). Raw tables
+keep one row per (source_id, id) with the newest payload as JSON. A landing batch is applied in one
+transaction together with the cursors it advances to, so a crash at any point loses nothing and
+duplicates nothing: an unapplied batch is applied next time, an applied one is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.landing import RAW_ENTITIES, complete_batches, read_manifest
+
+SCHEMAS = ("raw", "meta", "stage", "core", "mart")
+
+_META_DDL = (
+    """CREATE TABLE IF NOT EXISTS meta.batches (
+        batch_id VARCHAR PRIMARY KEY, source_id VARCHAR NOT NULL, loaded_at TIMESTAMPTZ NOT NULL,
+        records BIGINT NOT NULL, manifest JSON NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS meta.cursors (
+        source_id VARCHAR NOT NULL, cursor_key VARCHAR NOT NULL, value VARCHAR NOT NULL,
+        batch_id VARCHAR NOT NULL, PRIMARY KEY (source_id, cursor_key))""",
+)
+
+_RAW_COLUMNS = (
+    "{'seq': 'BIGINT', 'source_id': 'VARCHAR', 'id': 'VARCHAR', 'container': 'VARCHAR', "
+    "'updated': 'VARCHAR', 'payload': 'JSON'}"
+)
+
+
+def landing_root(warehouse: Path) -> Path:
+    """Landing batches live beside the warehouse file: `pmhub.duckdb` → `pmhub.landing/`."""
+    return warehouse.with_name(warehouse.stem + ".landing")
+
+
+def cursor_file(warehouse: Path) -> Path:
+    """A read-only copy of the committed cursors, for extracts (which never open DuckDB)."""
+    return warehouse.with_name(warehouse.stem + ".cursors.json")
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse, and always close it, also when the block raises."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = duckdb.connect(str(path), read_only=read_only)
+    try:
+        conn.execute("SET TimeZone = 'UTC'")
+        yield conn
+    finally:
+        conn.close()
+
+
+def ensure_base_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    for schema in SCHEMAS:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    for ddl in _META_DDL:
+        conn.execute(ddl)
+    for entity in RAW_ENTITIES:
+        conn.execute(
+            f"""CREATE TABLE IF NOT EXISTS raw.{entity} (
+                source_id VARCHAR NOT NULL, id VARCHAR NOT NULL, container VARCHAR, updated VARCHAR,
+                batch_id VARCHAR NOT NULL, payload JSON, PRIMARY KEY (source_id, id))"""
+        )
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    batches_applied: int
+    batches_skipped: int
+    records: int
+
+
+def load_batches(conn: duckdb.DuckDBPyConnection, landing: Path) -> LoadResult:
+    """Apply every committed landing batch not yet applied, oldest first, one transaction each."""
+    ensure_base_schema(conn)
+    applied = skipped = records = 0
+    for batch in complete_batches(landing):
+        manifest = read_manifest(batch)
+        batch_id = str(manifest["batch_id"])
+        if conn.execute("SELECT 1 FROM meta.batches WHERE batch_id = ?", [batch_id]).fetchone():
+            skipped += 1
+            shutil.rmtree(batch, ignore_errors=True)
+            continue
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            count = _apply_batch(conn, batch, manifest)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied += 1
+        records += count
+        # The batch is in the warehouse now; the files are only a transport.
+        shutil.rmtree(batch, ignore_errors=True)
+    return LoadResult(applied, skipped, records)
+
+
+def _apply_batch(conn: duckdb.DuckDBPyConnection, batch: Path, manifest: dict[str, Any]) -> int:
+    batch_id = str(manifest["batch_id"])
+    source_id = str(manifest["source_id"])
+    total = 0
+    for entity in RAW_ENTITIES:
+        file = batch / f"{entity}.ndjson"
+        if not file.exists() or file.stat().st_size == 0:
+            continue
+        # Within one batch the same object can appear twice (it changed between two pages);
+        # the later line is the newer version.
+        conn.execute(
+            # entity is one of RAW_ENTITIES; file paths and ids are bound parameters
+            f"""INSERT OR REPLACE INTO raw.{entity} (source_id, id, container, updated, batch_id, payload)
+                SELECT source_id, id, container, updated, ?, payload
+                FROM read_json(?, format = 'newline_delimited', columns = {_RAW_COLUMNS})
+                QUALIFY row_number() OVER (PARTITION BY source_id, id ORDER BY seq DESC) = 1""",  # noqa: S608
+            [batch_id, str(file)],
+        )
+        total += int(manifest["counts"].get(entity, 0))
+    for key, value in manifest.get("cursors", {}).items():
+        conn.execute(
+            "INSERT OR REPLACE INTO meta.cursors (source_id, cursor_key, value, batch_id) VALUES (?, ?, ?, ?)",
+            [source_id, key, str(value), batch_id],
+        )
+    conn.execute(
+        "INSERT INTO meta.batches (batch_id, source_id, loaded_at, records, manifest) VALUES (?, ?, now(), ?, ?)",
+        [batch_id, source_id, total, json.dumps(manifest)],
+    )
+    return total
+
+
+def committed_cursors(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    rows = conn.execute("SELECT source_id, cursor_key, value FROM meta.cursors ORDER BY 1, 2").fetchall()
+    out: dict[str, dict[str, str]] = {}
+    for source_id, key, value in rows:
+        out.setdefault(str(source_id), {})[str(key)] = str(value)
+    return out
+
+
+def write_cursor_file(warehouse: Path, cursors: dict[str, dict[str, str]]) -> None:
+    """Mirror committed cursors for the next extract; written only after the commit, atomically."""
+    target = cursor_file(warehouse)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(json.dumps(cursors, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def read_cursor_file(warehouse: Path) -> dict[str, dict[str, str]]:
+    """Cursors as of the last committed load; empty (a full extract) when there is none yet."""
+    try:
+        data: dict[str, dict[str, str]] = json.loads(cursor_file(warehouse).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return data

@@ -1,0 +1,192 @@
+"""Builds the sandbox portfolio from a seed: who works where, what each tool holds, and the truth.
+
+Four PMO projects: Apollo (Jira APL + Trello "Apollo Design"), Borealis (Jira BOR), Cygnus (Trello
+"Cygnus Launch") and Draco (Jira DRC + Trello "Draco Ops"); plus a Jira project NOISE and a board
+"Team Social" outside the portfolio, and Confluence spaces PMO (charters) and ENG.
+Only `random.Random(seed)` drives choices, so equal (seed, size, anchor) give identical data.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+
+from sandbox.charters import CharterStyle
+from sandbox.gen_confluence import CharterSpec, generate_confluence
+from sandbox.gen_jira import JiraSite, JiraSpec, generate_jira
+from sandbox.gen_people import make_people
+from sandbox.gen_trello import TrelloSpec, generate_board
+from sandbox.model import PortfolioProject, TrelloBoard
+from sandbox.portfolio import CONFLUENCE_SPACE, Portfolio
+from sandbox.timefmt import midnight
+from sandbox.truth import GroundTruth, ProjectTruth, jira_figures, sprint_truth, status_items, trello_figures
+
+Size = Literal["small", "medium", "large"]
+SCALE: dict[str, int] = {"small": 1, "medium": 4, "large": 20}
+
+# project id, name, Jira key, board name, kickoff days-before-anchor range, issues range, cards range
+_PROJECTS = (
+    ("apollo", "Apollo", "APL", "Apollo Design", (84, 96), (100, 130), (65, 80)),
+    ("borealis", "Borealis", "BOR", None, (78, 90), (80, 110), (0, 1)),
+    ("cygnus", "Cygnus", None, "Cygnus Launch", (60, 70), (0, 1), (50, 70)),
+    ("draco", "Draco", "DRC", "Draco Ops", (100, 114), (110, 150), (40, 60)),
+)
+_LISTS = {
+    "Apollo Design": (("Backlog", "To Do", "Doing", "Review", "Done"), "Parking lot"),
+    "Cygnus Launch": (("Ideas", "Ready", "In Progress", "QA", "Shipped"), "Old ideas"),
+    "Draco Ops": (("Inbox", "Next", "Working", "Waiting", "Done"), "Archive 2025"),
+    "Team Social": (("Ideas", "Planned", "Done"), "Old"),
+}
+# how each charter writes its figures, and the budget before the seed varies it by up to ±20%
+_CHARTERS = {
+    "apollo": (CharterStyle("EUR", "€{comma}", "iso", False), 250_000),
+    "borealis": (CharterStyle("EUR", "{dot} EUR", "long", False), 180_000),
+    "cygnus": (CharterStyle("GBP", "{k}k", "picker", False), 95_000),
+    "draco": (CharterStyle("USD", "USD {space}", "long", True), 420_000),
+}
+
+
+def generate(seed: int = 7, size: Size = "small", anchor: date | None = None) -> Portfolio:
+    """Generate the portfolio. `anchor` defaults to today's UTC date; "now" is anchor 00:00 UTC."""
+    if size not in SCALE:
+        raise ValueError(f"size must be one of {sorted(SCALE)}, not {size!r}")
+    anchor = anchor or datetime.now(UTC).date()
+    now = midnight(anchor)
+    rng = random.Random(seed)
+    scale = SCALE[size]
+    team_size = 5 + 2 * (scale - 1) // 3 + (3 if scale >= 20 else 0)
+    people = make_people(rng, 5 * team_size)
+    me, staff = people[0], people[1:]
+    team_names = ("apollo", "borealis", "cygnus", "draco", "noise")
+    teams = {pid: staff[i * team_size : (i + 1) * team_size] for i, pid in enumerate(team_names)}
+
+    def pick(bounds: tuple[int, int]) -> int:
+        return rng.randrange(bounds[0], bounds[1] + 1)
+
+    kickoffs = {pid: anchor - timedelta(days=pick(days)) for pid, _n, _k, _b, days, _i, _c in _PROJECTS}
+    jira_specs = [
+        JiraSpec(key, name, pid, kickoffs[pid], pick(issues) * scale, "scrum", True, teams[pid])
+        for pid, name, key, _b, _d, issues, _c in _PROJECTS
+        if key
+    ]
+    jira_specs.append(
+        JiraSpec(
+            "NOISE", "Office Noise", "noise", anchor - timedelta(days=120), 25 * scale, "kanban", False, teams["noise"]
+        )
+    )
+    site = generate_jira(rng, jira_specs, people, now)
+
+    board_specs = [
+        TrelloSpec(board, pid, kickoffs[pid], pick(cards) * scale, *_LISTS[board], True, teams[pid][:4])
+        for pid, _n, _k, board, _d, _i, cards in _PROJECTS
+        if board
+    ]
+    board_specs.append(
+        TrelloSpec(
+            "Team Social",
+            "noise",
+            anchor - timedelta(days=90),
+            20 * scale,
+            *_LISTS["Team Social"],
+            False,
+            teams["noise"][:3],
+        )
+    )
+    boards = tuple(generate_board(rng, spec, me, now) for spec in board_specs)
+    board_ids = {spec.name: board.id for spec, board in zip(board_specs, boards, strict=True)}
+
+    projects = tuple(
+        PortfolioProject(pid, name, key, board_ids[board] if board else None, f"{name} charter")
+        for pid, name, key, board, _d, _i, _c in _PROJECTS
+    )
+    charters = []
+    for project in projects:
+        style, nominal = _CHARTERS[project.id]
+        amount = int(round(nominal * rng.choice((0.8, 0.9, 1.0, 1.1, 1.2)), -4 if nominal > 100_000 else -3))
+        start = kickoffs[project.id]
+        charters.append(
+            CharterSpec(
+                project.charter_title,
+                project.name,
+                amount,
+                start,
+                start + timedelta(days=rng.randrange(160, 230)),
+                style,
+                teams[project.id][0].account_id,
+            )
+        )
+    authors = [me.account_id, *(teams[pid][0].account_id for pid in ("apollo", "borealis", "draco"))]
+    spaces = generate_confluence(rng, charters, authors, min(kickoffs.values()) - timedelta(days=25), now)
+
+    top_logger = Counter(w.author for i in site.issues if i.project_key == "APL" for w in i.worklogs).most_common(1)
+    pmo = next(s for s in spaces if s.key == CONFLUENCE_SPACE)
+    truth = _truth(site, boards, projects, charters, len(pmo.pages))
+    return Portfolio(
+        seed=seed,
+        size=size,
+        anchor=anchor,
+        people=people,
+        jira_projects=site.projects,
+        sprints=site.sprints,
+        issues=site.issues,
+        trello_boards=boards,
+        spaces=spaces,
+        projects=projects,
+        default_hourly_rate=95,
+        hourly_rates=tuple((who, 120) for who, _n in top_logger),
+        ground_truth=truth,
+    )
+
+
+def _truth(
+    site: JiraSite,
+    boards: tuple[TrelloBoard, ...],
+    projects: tuple[PortfolioProject, ...],
+    charters: list[CharterSpec],
+    documents: int,
+) -> GroundTruth:
+    """Counts restricted to the portfolio's containers (see GroundTruth for each definition)."""
+    per_project = []
+    totals = Counter[str]()
+    for project, charter in zip(projects, charters, strict=True):
+        mine = [i for i in site.issues if i.project_key == project.jira_key]
+        board = next((b for b in boards if b.id == project.trello_board_id), None)
+        items, done, points, points_done, hours = jira_figures(mine)
+        cards, cards_done, archived, moves = trello_figures(board)
+        board_id = next((p.board_id for p in site.projects if p.key == project.jira_key), None)
+        board_sprints = [s for s in site.sprints if s.board_id == board_id]
+        closed = tuple(sprint_truth(s, mine) for s in board_sprints if s.state == "closed")
+        per_project.append(
+            ProjectTruth(
+                project.id,
+                project.name,
+                float(charter.amount),
+                charter.style.currency,
+                charter.start,
+                charter.end,
+                items + cards,
+                done + cards_done,
+                archived,
+                points,
+                points_done,
+                hours,
+                closed,
+            )
+        )
+        totals.update(
+            work_items=items + cards,
+            status_changes=status_items(mine) + moves,
+            sprints=len(board_sprints),
+            worklogs=sum(len(i.worklogs) for i in mine),
+        )
+    return GroundTruth(
+        work_items=totals["work_items"],
+        status_changes=totals["status_changes"],
+        sprints=totals["sprints"],
+        worklogs=totals["worklogs"],
+        documents=documents,
+        budgets=len(projects),
+        projects=tuple(per_project),
+    )

@@ -1,0 +1,163 @@
+"""A Jira issue under construction: every field change goes through a method that records it.
+
+Recording each change as the changelog item Jira itself would write keeps the final fields and the
+history consistent by construction: replaying the history from the creation state gives the final state.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sandbox.jira_catalog import (
+    FLAG_IMPEDIMENT,
+    FLAGGED_FIELD,
+    IN_PROGRESS,
+    RANK_FIELD,
+    RESOLUTION_DONE,
+    SPRINT_FIELD,
+    STATUS_DONE,
+    STATUS_TODO,
+    STORY_POINTS_FIELD,
+    Status,
+)
+from sandbox.model import ChangeItem
+
+
+def points_text(points: float | None) -> str | None:
+    """Story points as Jira writes them in changelogs: "3", "0.5"; None when unestimated."""
+    if points is None:
+        return None
+    return str(int(points)) if points == int(points) else str(points)
+
+
+@dataclass
+class Event:
+    """One changelog history before its site-wide id is known."""
+
+    at: datetime
+    seq: int
+    author: str
+    items: list[ChangeItem]
+
+
+@dataclass
+class IssueDraft:
+    """Mutable issue state during simulation. `open_sprint` is the not-yet-closed sprint it sits in."""
+
+    num: int
+    project_key: str
+    issue_type: str
+    summary: str
+    priority: str
+    created: datetime
+    reporter: str
+    points: float | None
+    due: date | None
+    labels: tuple[str, ...]
+    seq: itertools.count[int]
+    status: Status = STATUS_TODO
+    assignee: str | None = None
+    sprints: list[int] = field(default_factory=list)
+    open_sprint: int | None = None
+    flagged: bool = False
+    resolution_date: datetime | None = None
+    category_changed: datetime | None = None
+    events: list[Event] = field(default_factory=list)
+    # [start, end) intervals spent in an "in progress" category status; end None = still there.
+    work_intervals: list[list[datetime | None]] = field(default_factory=list)
+    _last: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.project_key}-{self.num}"
+
+    def _record(self, at: datetime, author: str, items: list[ChangeItem]) -> None:
+        # Tracked fields must change in time order, or replaying the history would not give the state.
+        if at <= self.last_event_at():
+            raise ValueError(f"{self.key}: change at {at} is not after the previous one")
+        self.events.append(Event(at, next(self.seq), author, items))
+        self._last = at
+
+    def _record_noise(self, at: datetime, author: str, items: list[ChangeItem]) -> None:
+        """Rank and Flagged changes carry no state the simulation reads, so they may go anywhere in time."""
+        self.events.append(Event(at, next(self.seq), author, items))
+
+    def change_status(self, at: datetime, new: Status, author: str) -> None:
+        old = self.status
+        if new == old:
+            return
+        items = []
+        if new == STATUS_DONE:
+            rid, rname, _ = RESOLUTION_DONE
+            items.append(ChangeItem("resolution", "jira", "resolution", None, None, rid, rname))
+            self.resolution_date = at
+        elif old == STATUS_DONE:
+            rid, rname, _ = RESOLUTION_DONE
+            items.append(ChangeItem("resolution", "jira", "resolution", rid, rname, None, None))
+            self.resolution_date = None
+        items.append(ChangeItem("status", "jira", "status", old.id, old.name, new.id, new.name))
+        self._record(at, author, items)
+        if old.category != new.category:
+            self.category_changed = at
+            if new.category == IN_PROGRESS:
+                self.work_intervals.append([at, None])
+            elif old.category == IN_PROGRESS:
+                self.work_intervals[-1][1] = at
+        self.status = new
+
+    def change_sprints(self, at: datetime, new: list[int], author: str, names: Mapping[int, str]) -> None:
+        def ids(values: list[int]) -> str:
+            return ", ".join(str(v) for v in values)
+
+        def labels(values: list[int]) -> str:
+            return ", ".join(names[v] for v in values)
+
+        item = ChangeItem(
+            "Sprint", "custom", SPRINT_FIELD, ids(self.sprints), labels(self.sprints), ids(new), labels(new)
+        )
+        self._record(at, author, [item])
+        self.sprints = list(new)
+
+    def change_points(self, at: datetime, new: float | None, author: str) -> None:
+        if new == self.points:
+            return
+        old_text, new_text = points_text(self.points), points_text(new)
+        item = ChangeItem("Story point estimate", "custom", STORY_POINTS_FIELD, old_text, old_text, new_text, new_text)
+        self._record(at, author, [item])
+        self.points = new
+
+    def change_assignee(self, at: datetime, new: str | None, author: str, names: Mapping[str, str]) -> None:
+        if new == self.assignee:
+            return
+        old = self.assignee
+        item = ChangeItem(
+            "assignee",
+            "jira",
+            "assignee",
+            old,
+            names[old] if old else None,
+            new,
+            names[new] if new else None,
+        )
+        self._record(at, author, [item])
+        self.assignee = new
+
+    def rerank(self, at: datetime, author: str, higher: bool) -> None:
+        text = "Ranked higher" if higher else "Ranked lower"
+        self._record_noise(at, author, [ChangeItem("Rank", "custom", RANK_FIELD, "", "", "", text)])
+
+    def toggle_flag(self, at: datetime, author: str) -> None:
+        fid, fname = FLAG_IMPEDIMENT
+        on = (None, None, f"[{fid}]", fname)
+        off = (f"[{fid}]", fname, None, None)
+        from_value, from_string, to_value, to_string = off if self.flagged else on
+        item = ChangeItem("Flagged", "custom", FLAGGED_FIELD, from_value, from_string, to_value, to_string)
+        self._record_noise(at, author, [item])
+        self.flagged = not self.flagged
+
+    def last_event_at(self) -> datetime:
+        """When the last tracked field (status, sprint, points, assignee) changed, else creation."""
+        return self._last if self._last is not None else self.created

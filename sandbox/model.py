@@ -1,0 +1,248 @@
+"""The generated entities, in vendor-neutral form.
+
+The API modules render these into each vendor's JSON; the ground truth is computed from them.
+Everything is frozen so one generated portfolio can be shared by many server threads.
+All instants are timezone-aware UTC datetimes and lie before the portfolio's "now".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Person:
+    """One human with an Atlassian account (Jira + Confluence) and a Trello member record.
+
+    The same person carries the same display name in both tools, but the ids are unrelated, as in
+    real life: Atlassian accountIds and Trello member ids cannot be joined automatically.
+    """
+
+    account_id: str
+    trello_id: str
+    display_name: str
+    username: str
+    email: str
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class JiraProject:
+    """A Jira software project with one board. `in_portfolio` is False for the NOISE project."""
+
+    id: str
+    key: str
+    name: str
+    lead: str
+    board_id: int
+    board_type: str
+    in_portfolio: bool
+
+
+@dataclass(frozen=True)
+class Sprint:
+    """A Jira sprint. Closed sprints have all three dates, the active one start/end, future ones none."""
+
+    id: int
+    board_id: int
+    name: str
+    state: str
+    goal: str
+    start: datetime | None
+    end: datetime | None
+    complete: datetime | None
+    created: datetime
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """One field change inside a Jira changelog history, with the API's raw and display values."""
+
+    field: str
+    field_type: str
+    field_id: str
+    from_value: str | None
+    from_string: str | None
+    to_value: str | None
+    to_string: str | None
+
+
+@dataclass(frozen=True)
+class ChangeHistory:
+    """One Jira changelog entry: who changed what at which instant. Ids grow with time site-wide."""
+
+    id: int
+    author: str
+    created: datetime
+    items: tuple[ChangeItem, ...]
+
+
+@dataclass(frozen=True)
+class Worklog:
+    """Time logged on a Jira issue. `started` is the work date; `updated` drives /worklog/updated."""
+
+    id: int
+    issue_id: int
+    author: str
+    started: datetime
+    seconds: int
+    created: datetime
+    updated: datetime
+    comment: str
+
+
+@dataclass(frozen=True)
+class JiraIssue:
+    """A Jira issue's state at "now" plus its full changelog (oldest first) and worklogs.
+
+    `story_points` is the Story point estimate (None = unestimated); `sprint_ids` is the Sprint field
+    in the order sprints were added; `flagged` mirrors the Flagged field.
+    """
+
+    id: int
+    key: str
+    project_key: str
+    issue_type: str
+    summary: str
+    priority: str
+    status_id: str
+    assignee: str | None
+    reporter: str
+    created: datetime
+    updated: datetime
+    resolution_date: datetime | None
+    status_category_changed: datetime
+    due_date: date | None
+    story_points: float | None
+    sprint_ids: tuple[int, ...]
+    labels: tuple[str, ...]
+    flagged: bool
+    histories: tuple[ChangeHistory, ...]
+    worklogs: tuple[Worklog, ...]
+
+
+@dataclass(frozen=True)
+class TrelloList:
+    """A Trello list (a column). `closed` means archived."""
+
+    id: str
+    board_id: str
+    name: str
+    pos: float
+    closed: bool
+
+
+@dataclass(frozen=True)
+class TrelloLabel:
+    id: str
+    board_id: str
+    name: str
+    color: str
+
+
+@dataclass(frozen=True)
+class TrelloCard:
+    """A Trello card's state at "now". `closed` means archived; the card still belongs to its list."""
+
+    id: str
+    board_id: str
+    list_id: str
+    name: str
+    desc: str
+    closed: bool
+    pos: float
+    id_short: int
+    short_link: str
+    member_ids: tuple[str, ...]
+    label_ids: tuple[str, ...]
+    due: datetime | None
+    due_complete: bool
+    last_activity: datetime
+    comments: int
+
+
+@dataclass(frozen=True)
+class TrelloAction:
+    """One entry of a board's activity feed. `data` is the vendor's JSON payload, verbatim."""
+
+    id: str
+    board_id: str
+    type: str
+    member_creator: str
+    date: datetime
+    data: dict[str, Any]
+    member: str | None = None
+
+
+@dataclass(frozen=True)
+class TrelloBoard:
+    """A Trello board with its lists, cards, labels, members and actions (actions oldest first)."""
+
+    id: str
+    name: str
+    desc: str
+    short_link: str
+    created: datetime
+    member_ids: tuple[str, ...]
+    in_portfolio: bool
+    lists: tuple[TrelloList, ...]
+    cards: tuple[TrelloCard, ...]
+    labels: tuple[TrelloLabel, ...]
+    actions: tuple[TrelloAction, ...]
+    done_list_id: str
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    """One saved version of a Confluence page, with its storage-format (XHTML) body."""
+
+    number: int
+    created_at: datetime
+    author_id: str
+    message: str
+    minor_edit: bool
+    body: str
+
+
+@dataclass(frozen=True)
+class ConfluencePage:
+    """A current Confluence page; `versions` is oldest first, the last one is the live content."""
+
+    id: str
+    space_id: str
+    title: str
+    parent_id: str | None
+    author_id: str
+    created_at: datetime
+    position: int
+    versions: tuple[PageVersion, ...]
+
+    @property
+    def current(self) -> PageVersion:
+        return self.versions[-1]
+
+
+@dataclass(frozen=True)
+class ConfluenceSpace:
+    """A global Confluence space. `homepage_id` is the id of its first page."""
+
+    id: str
+    key: str
+    name: str
+    author_id: str
+    created_at: datetime
+    homepage_id: str
+    pages: tuple[ConfluencePage, ...]
+
+
+@dataclass(frozen=True)
+class PortfolioProject:
+    """A PMO project and the containers it spans in each tool (None where it has none)."""
+
+    id: str
+    name: str
+    jira_key: str | None
+    trello_board_id: str | None
+    charter_title: str

@@ -1,0 +1,128 @@
+"""The generated portfolio: every entity the sandbox serves, plus its config and ground truth."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN, TRELLO_KEY, TRELLO_TOKEN
+from sandbox.model import (
+    ConfluenceSpace,
+    JiraIssue,
+    JiraProject,
+    Person,
+    PortfolioProject,
+    Sprint,
+    TrelloBoard,
+)
+from sandbox.timefmt import midnight
+from sandbox.truth import GroundTruth
+
+SOURCE_NAME = "sandbox"
+ENV_EMAIL = "PMHUB_SANDBOX_EMAIL"
+ENV_TOKEN = "PMHUB_SANDBOX_TOKEN"
+ENV_TRELLO_KEY = "PMHUB_SANDBOX_TRELLO_KEY"
+ENV_TRELLO_TOKEN = "PMHUB_SANDBOX_TRELLO_TOKEN"
+CONFLUENCE_SPACE = "PMO"
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """A deterministic, generated PMO portfolio as of `anchor` (its "now" is anchor 00:00 UTC).
+
+    `people[0]` is the PMO account that owns the sandbox credentials in every tool. Jira issues are
+    ordered by id, Trello boards and Confluence spaces portfolio-first. `hourly_rates` maps the
+    accountIds with a non-default rate to that rate.
+    """
+
+    seed: int
+    size: str
+    anchor: date
+    people: tuple[Person, ...]
+    jira_projects: tuple[JiraProject, ...]
+    sprints: tuple[Sprint, ...]
+    issues: tuple[JiraIssue, ...]
+    trello_boards: tuple[TrelloBoard, ...]
+    spaces: tuple[ConfluenceSpace, ...]
+    projects: tuple[PortfolioProject, ...]
+    default_hourly_rate: int
+    hourly_rates: tuple[tuple[str, int], ...]
+    ground_truth: GroundTruth
+
+    @property
+    def now(self) -> datetime:
+        """The generated "now": every generated timestamp is before it."""
+        return midnight(self.anchor)
+
+    @property
+    def me(self) -> Person:
+        """The account the credentials belong to."""
+        return self.people[0]
+
+    def fingerprint(self) -> str:
+        """sha256 of the full data; equal fingerprints mean byte-identical portfolios."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()
+
+    def pmhub_config(self, base_url: str) -> dict[str, Any]:
+        """A pmhub.yaml (as a dict) that syncs this portfolio from a sandbox at `base_url`.
+
+        Secrets are `${VAR}` references, resolved from the environment (see sandbox_env). Budgets are
+        not in the config: they come from the charter pages.
+        """
+        base = base_url.rstrip("/")
+        portfolio_boards = [b.id for b in self.trello_boards if b.in_portfolio]
+        projects = []
+        for project in self.projects:
+            entry: dict[str, Any] = {"id": project.id, "name": project.name}
+            if project.jira_key is not None:
+                entry["jira"] = [{"site": SOURCE_NAME, "project": project.jira_key}]
+            if project.trello_board_id is not None:
+                entry["trello"] = [{"source": SOURCE_NAME, "board": project.trello_board_id}]
+            entry["confluence"] = [
+                {"source": SOURCE_NAME, "space": CONFLUENCE_SPACE, "page_title": project.charter_title}
+            ]
+            projects.append(entry)
+        return {
+            "sources": {
+                "jira": [
+                    {
+                        "name": SOURCE_NAME,
+                        "url": base,
+                        "email": f"${{{ENV_EMAIL}}}",
+                        "token": f"${{{ENV_TOKEN}}}",
+                        "projects": [p.key for p in self.jira_projects if p.in_portfolio],
+                    }
+                ],
+                "trello": [
+                    {
+                        "name": SOURCE_NAME,
+                        "url": base,
+                        "key": f"${{{ENV_TRELLO_KEY}}}",
+                        "token": f"${{{ENV_TRELLO_TOKEN}}}",
+                        "boards": portfolio_boards,
+                    }
+                ],
+                "confluence": [
+                    {
+                        "name": SOURCE_NAME,
+                        "url": f"{base}/wiki",
+                        "email": f"${{{ENV_EMAIL}}}",
+                        "token": f"${{{ENV_TOKEN}}}",
+                        "spaces": [CONFLUENCE_SPACE],
+                    }
+                ],
+            },
+            "portfolio": projects,
+            "rates": {"default_hourly": self.default_hourly_rate, "people": dict(self.hourly_rates)},
+        }
+
+    def sandbox_env(self) -> dict[str, str]:
+        """The environment variables pmhub_config refers to, set to the sandbox credentials."""
+        return {
+            ENV_EMAIL: ATLASSIAN_EMAIL,
+            ENV_TOKEN: ATLASSIAN_TOKEN,
+            ENV_TRELLO_KEY: TRELLO_KEY,
+            ENV_TRELLO_TOKEN: TRELLO_TOKEN,
+        }

@@ -1,0 +1,51 @@
+"""Shared fixtures: a generated portfolio served by the sandbox on 127.0.0.1, and a config for it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sandbox.generator import generate
+from sandbox.server import SandboxServer
+
+ANCHOR = date(2026, 11, 2)
+
+
+@pytest.fixture(scope="session")
+def portfolio():
+    return generate(seed=7, size="small", anchor=ANCHOR)
+
+
+@pytest.fixture(scope="session")
+def sandbox(portfolio) -> Iterator[SandboxServer]:
+    with SandboxServer(portfolio) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def sandbox_env(portfolio) -> Iterator[dict[str, str]]:
+    """The sandbox credentials in the environment, as a real deployment would have its secrets."""
+    env = portfolio.sandbox_env()
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    yield env
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def write_config(path: Path, config: dict) -> Path:
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def sandbox_config(tmp_path, portfolio, sandbox, sandbox_env) -> Path:
+    return write_config(tmp_path / "pmhub.yaml", portfolio.pmhub_config(sandbox.url))

@@ -1,0 +1,94 @@
+"""The config contract: ${VAR} from the environment, whitelisted names, cross-references."""
+
+import pytest
+
+from models.config import ConfigError, parse_config
+
+BASE = """
+warehouse: pmhub.duckdb
+sources:
+  jira:
+    - name: acme
+      url: https://acme.atlassian.net/
+      email: ${JIRA_EMAIL}
+      token: ${JIRA_TOKEN}
+      projects: [APL, OPS]
+  trello:
+    - name: main
+      key: ${TRELLO_KEY}
+      token: ${TRELLO_TOKEN}
+      boards: [5f1a2b3c4d5e6f7a8b9c0d1e]
+      done_lists: ["Done", "Shipped"]
+  confluence:
+    - name: acme
+      url: https://acme.atlassian.net/wiki
+      email: ${JIRA_EMAIL}
+      token: ${JIRA_TOKEN}
+      spaces: [PMO]
+portfolio:
+  - id: apollo
+    name: Apollo
+    jira: [{site: acme, project: APL}]
+    trello: [{source: main, board: 5f1a2b3c4d5e6f7a8b9c0d1e}]
+    confluence: [{source: acme, space: PMO, page_title: "Apollo charter"}]
+    budget: {bac: 250000, currency: EUR, start: 2026-01-05, end: 2026-06-30}
+rates:
+  default_hourly: 95
+  people: {"5b10ac8d82e05b22cc7d4ef5": 120}
+"""
+
+ENV = {"JIRA_EMAIL": "pmo@example.com", "JIRA_TOKEN": "t0k3n-secret", "TRELLO_KEY": "k", "TRELLO_TOKEN": "tt"}
+
+
+def test_contract_example_parses_and_secrets_come_from_env():
+    config = parse_config(BASE, ENV)
+    jira = config.sources.jira[0]
+    assert jira.url == "https://acme.atlassian.net"
+    assert jira.token.get_secret_value() == "t0k3n-secret"
+    assert "t0k3n-secret" not in repr(config) and "t0k3n-secret" not in str(config)
+    assert config.sources.trello[0].url == "https://api.trello.com"
+    assert config.portfolio[0].budget is not None and config.portfolio[0].budget.bac == 250000
+    assert config.rates.people == {"5b10ac8d82e05b22cc7d4ef5": 120}
+
+
+def test_unset_variable_is_named():
+    env = {k: v for k, v in ENV.items() if k != "JIRA_TOKEN"}
+    with pytest.raises(ConfigError, match=r"environment variable JIRA_TOKEN is not set"):
+        parse_config(BASE, env, origin="pmhub.yaml")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            (
+                "name: acme\n      url: https://acme.atlassian.net/\n",
+                "name: 'ac me'\n      url: https://acme.atlassian.net/\n",
+            ),
+            "name 'ac me' is not allowed",
+        ),
+        (("site: acme, project: APL", "site: nope, project: APL"), "jira site 'nope' is not in sources.jira"),
+        (("project: APL}", "project: apl}"), "Jira project key 'apl' is not allowed"),
+        (("url: https://acme.atlassian.net/wiki", "url: ftp://acme/wiki"), "must start with http"),
+        (("end: 2026-06-30", "end: 2025-06-30"), "before start"),
+        (("default_hourly: 95", "default_hourly: -1"), "rates.default_hourly"),
+    ],
+)
+def test_invalid_config_gives_one_actionable_line(change, message):
+    old, new = change
+    assert old in BASE
+    with pytest.raises(ConfigError) as err:
+        parse_config(BASE.replace(old, new), ENV, origin="pmhub.yaml")
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+    assert str(err.value).startswith("pmhub.yaml: ")
+
+
+def test_yaml_syntax_error_names_line():
+    with pytest.raises(ConfigError, match=r"not valid YAML at line [0-9]+: "):
+        parse_config("sources:\n  jira: [\n", ENV)
+
+
+def test_http_url_allowed_for_sandbox_and_proxies():
+    text = BASE.replace("https://acme.atlassian.net/wiki", "http://127.0.0.1:8765/wiki")
+    assert parse_config(text, ENV).sources.confluence[0].url == "http://127.0.0.1:8765/wiki"
