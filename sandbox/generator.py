@@ -18,7 +18,7 @@ from sandbox.gen_confluence import CharterSpec, generate_confluence
 from sandbox.gen_jira import JiraSite, JiraSpec, generate_jira
 from sandbox.gen_people import make_people
 from sandbox.gen_trello import TrelloSpec, generate_board
-from sandbox.model import PortfolioProject, TrelloBoard
+from sandbox.model import JiraIssue, PortfolioProject, TrelloBoard
 from sandbox.portfolio import CONFLUENCE_SPACE, Portfolio
 from sandbox.timefmt import midnight
 from sandbox.truth import GroundTruth, ProjectTruth, jira_figures, sprint_truth, status_items, trello_figures
@@ -39,13 +39,17 @@ _LISTS = {
     "Draco Ops": (("Inbox", "Next", "Working", "Waiting", "Done"), "Archive 2025"),
     "Team Social": (("Ideas", "Planned", "Done"), "Old"),
 }
-# how each charter writes its figures, and the budget before the seed varies it by up to ±20%
+# How each charter writes its figures, a nominal budget for projects without logged hours, and the
+# cost and schedule performance the charter's plan implies at the anchor date (CPI, SPI): one project
+# on plan, one slightly off, one in trouble, so the demo shows what each RAG status looks like.
 _CHARTERS = {
-    "apollo": (CharterStyle("EUR", "€{comma}", "iso", False), 250_000),
-    "borealis": (CharterStyle("EUR", "{dot} EUR", "long", False), 180_000),
-    "cygnus": (CharterStyle("GBP", "{k}k", "picker", False), 95_000),
-    "draco": (CharterStyle("USD", "USD {space}", "long", True), 420_000),
+    "apollo": (CharterStyle("EUR", "€{comma}", "iso", False), 250_000, (1.04, 1.02)),
+    "borealis": (CharterStyle("EUR", "{dot} EUR", "long", False), 180_000, (0.92, 0.97)),
+    "cygnus": (CharterStyle("GBP", "{k}k", "picker", False), 95_000, (1.0, 0.91)),
+    "draco": (CharterStyle("USD", "USD {space}", "long", True), 420_000, (0.81, 0.86)),
 }
+HOURLY_RATE = 95
+SENIOR_RATE = 120
 
 
 def generate(seed: int = 7, size: Size = "small", anchor: date | None = None) -> Portfolio:
@@ -101,18 +105,21 @@ def generate(seed: int = 7, size: Size = "small", anchor: date | None = None) ->
         PortfolioProject(pid, name, key, board_ids[board] if board else None, f"{name} charter")
         for pid, name, key, board, _d, _i, _c in _PROJECTS
     )
+    top_logger = Counter(w.author for i in site.issues if i.project_key == "APL" for w in i.worklogs).most_common(1)
+    rates = {who: SENIOR_RATE for who, _n in top_logger}
     charters = []
     for project in projects:
-        style, nominal = _CHARTERS[project.id]
-        amount = int(round(nominal * rng.choice((0.8, 0.9, 1.0, 1.1, 1.2)), -4 if nominal > 100_000 else -3))
-        start = kickoffs[project.id]
+        style, nominal, (cpi, spi) = _CHARTERS[project.id]
+        board = next((b for b in boards if b.id == project.trello_board_id), None)
+        issues = [i for i in site.issues if i.project_key == project.jira_key]
+        amount, end = _plan(issues, board, rates, nominal, cpi, spi, kickoffs[project.id], anchor)
         charters.append(
             CharterSpec(
                 project.charter_title,
                 project.name,
                 amount,
-                start,
-                start + timedelta(days=rng.randrange(160, 230)),
+                kickoffs[project.id],
+                end,
                 style,
                 teams[project.id][0].account_id,
             )
@@ -120,7 +127,6 @@ def generate(seed: int = 7, size: Size = "small", anchor: date | None = None) ->
     authors = [me.account_id, *(teams[pid][0].account_id for pid in ("apollo", "borealis", "draco"))]
     spaces = generate_confluence(rng, charters, authors, min(kickoffs.values()) - timedelta(days=25), now)
 
-    top_logger = Counter(w.author for i in site.issues if i.project_key == "APL" for w in i.worklogs).most_common(1)
     pmo = next(s for s in spaces if s.key == CONFLUENCE_SPACE)
     truth = _truth(site, boards, projects, charters, len(pmo.pages))
     return Portfolio(
@@ -134,10 +140,36 @@ def generate(seed: int = 7, size: Size = "small", anchor: date | None = None) ->
         trello_boards=boards,
         spaces=spaces,
         projects=projects,
-        default_hourly_rate=95,
-        hourly_rates=tuple((who, 120) for who, _n in top_logger),
+        default_hourly_rate=HOURLY_RATE,
+        hourly_rates=tuple(rates.items()),
         ground_truth=truth,
     )
+
+
+def _plan(
+    issues: list[JiraIssue],
+    board: TrelloBoard | None,
+    rates: dict[str, int],
+    nominal: int,
+    cpi: float,
+    spi: float,
+    start: date,
+    anchor: date,
+) -> tuple[int, date]:
+    """Budget and planned end that make the project run at `cpi` and `spi` on the anchor date.
+
+    With share done p (items) and cost so far AC, a budget of cpi x AC / p gives EV / AC = cpi; a
+    planned length of elapsed x spi / p days gives EV / PV = spi under a linear plan. Figures are
+    rounded as people type them, so the realised indices are close to, not exactly, the targets.
+    """
+    items, done, *_rest = jira_figures(issues)
+    cards, cards_done, _archived, _moves = trello_figures(board)
+    share_done = (done + cards_done) / max(1, items + cards)
+    cost = sum(w.seconds / 3600 * rates.get(w.author, HOURLY_RATE) for i in issues for w in i.worklogs)
+    amount = cpi * cost / share_done if cost and share_done else float(nominal)
+    elapsed = (anchor - start).days + 1
+    planned_days = max(elapsed + 14, round(elapsed * spi / share_done)) if share_done else elapsed * 2
+    return int(round(amount, -3)), start + timedelta(days=planned_days - 1)
 
 
 def _truth(
