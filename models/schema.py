@@ -1,7 +1,7 @@
 """The common project model: one pydantic model per analyst-facing table (`core.*`, `mart.*`).
 
 These classes are the analyst schema contract of docs/product.md in code. The warehouse creates its
-tables from them (see `table_ddl`), so a column can only be added here, never silently dropped.
+tables from them (see `models.ddl`), so a column can only be added here, never silently dropped.
 Ids are stable text keys that include the source (`jira:acme:10042`, `trello:main:5f1a…`);
 timestamps are UTC.
 """
@@ -9,8 +9,7 @@ timestamps are UTC.
 from __future__ import annotations
 
 from datetime import date, datetime
-from types import NoneType, UnionType
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -272,37 +271,3 @@ MART_TABLES: dict[str, type[_Row]] = {
     "budget_variance": BudgetVariance,
     "portfolio": Portfolio,
 }
-
-_DUCKDB_TYPES: dict[Any, str] = {
-    str: "VARCHAR",
-    int: "BIGINT",
-    float: "DOUBLE",
-    bool: "BOOLEAN",
-    datetime: "TIMESTAMPTZ",
-    date: "DATE",
-}
-
-
-def _duckdb_type(annotation: Any) -> tuple[str, bool]:
-    """DuckDB type of a field annotation, and whether NULL is allowed."""
-    nullable = False
-    if get_origin(annotation) in (Union, UnionType):
-        args = [a for a in get_args(annotation) if a is not NoneType]
-        nullable = len(args) < len(get_args(annotation))
-        annotation = args[0]
-    if get_origin(annotation) is Literal:
-        return "VARCHAR", nullable
-    return _DUCKDB_TYPES[annotation], nullable
-
-
-def table_ddl(schema: str, table: str, model: type[_Row]) -> str:
-    """`CREATE TABLE` text for one model; names come from this module, never from input."""
-    columns = []
-    for name, field in model.model_fields.items():
-        sql_type, nullable = _duckdb_type(field.annotation)
-        columns.append(f"{name} {sql_type}{'' if nullable else ' NOT NULL'}")
-    return f"CREATE TABLE {schema}.{table} ({', '.join(columns)})"
-
-
-def column_names(model: type[_Row]) -> list[str]:
-    return list(model.model_fields)

@@ -18,8 +18,9 @@ import duckdb
 
 from models.charter import CharterError, parse_charter
 from models.config import PmhubConfig
+from models.ddl import column_names, table_ddl
 from models.fields import FieldResolutionError, resolve_sprint, resolve_story_points
-from models.schema import CORE_TABLES, MART_TABLES, column_names, table_ddl
+from models.schema import CORE_TABLES, MART_TABLES
 from models.trello_lists import categorize_lists
 
 MACROS = (

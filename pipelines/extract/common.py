@@ -45,3 +45,18 @@ def counted(items: Iterable[T], every: int, say: Callable[[int], None]) -> Itera
         yield item
     if n % every:
         say(n)
+
+
+def require_visible(source_id: str, kind: str, wanted: Iterable[str] | None, found: Iterable[str]) -> None:
+    """Fail when the config's allow-list names containers the token cannot see.
+
+    Silently syncing less than was asked would make every total wrong without anyone noticing.
+    """
+    if not wanted:
+        return
+    missing = sorted(set(wanted) - set(found))
+    if missing:
+        raise ExtractError(
+            f"{source_id}: {kind} {', '.join(missing)} not found or not visible to this token "
+            "(check the id/key in the config and the account's permissions)"
+        )

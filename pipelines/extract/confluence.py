@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from connectors.confluence import ConfluenceClient
 from models.config import ConfluenceSource
-from pipelines.extract.common import ExtractError, ExtractResult
+from pipelines.extract.common import ExtractResult, require_visible
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
 
@@ -16,10 +16,7 @@ def extract_confluence(
 ) -> ExtractResult:
     result = ExtractResult(writer.source_id)
     spaces = list(client.iter_spaces(source.spaces))
-    if source.spaces:
-        missing = sorted(set(source.spaces) - {s["key"] for s in spaces})
-        if missing:
-            raise ExtractError(f"{writer.source_id}: space {', '.join(missing)} not visible to this token")
+    require_visible(writer.source_id, "space", source.spaces, (s["key"] for s in spaces))
     writer.write("confluence_spaces", spaces)
     for space in spaces:
         pages = writer.write(

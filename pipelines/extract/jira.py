@@ -14,7 +14,7 @@ from typing import Any
 
 from connectors.jira import JiraClient
 from models.config import JiraSource
-from pipelines.extract.common import ExtractError, ExtractResult, counted, epoch_ms, parse_api_time
+from pipelines.extract.common import ExtractResult, counted, epoch_ms, parse_api_time, require_visible
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
 
@@ -30,14 +30,7 @@ def extract_jira(
     writer.write("jira_fields", client.fields())
     writer.write("jira_statuses", client.statuses())
     projects = list(client.iter_projects(source.projects))
-    if source.projects:
-        found = {p["key"] for p in projects}
-        missing = [k for k in source.projects if k not in found]
-        if missing:
-            raise ExtractError(
-                f"{writer.source_id}: project {', '.join(missing)} not found or not visible to this token "
-                "(check the key and the account's Browse Projects permission)"
-            )
+    require_visible(writer.source_id, "project", source.projects, (p["key"] for p in projects))
     writer.write("jira_projects", projects)
 
     sprints_seen: set[int] = set()

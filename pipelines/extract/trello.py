@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from connectors.trello import TrelloClient, trello_id_time
 from models.config import TrelloSource
-from pipelines.extract.common import ExtractError, ExtractResult
+from pipelines.extract.common import ExtractResult, require_visible
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
 
@@ -24,10 +24,7 @@ def extract_trello(
 ) -> ExtractResult:
     result = ExtractResult(writer.source_id)
     boards = list(client.iter_boards(source.boards))
-    if source.boards:
-        missing = sorted(set(source.boards) - {b["id"] for b in boards})
-        if missing:
-            raise ExtractError(f"{writer.source_id}: board {', '.join(missing)} not visible to this token")
+    require_visible(writer.source_id, "board", source.boards, (b["id"] for b in boards))
     writer.write("trello_boards", boards)
     for board in boards:
         board_id = str(board["id"])
