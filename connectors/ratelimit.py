@@ -17,6 +17,7 @@ exceeds 200 of them.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
@@ -96,3 +97,21 @@ def _number(value: str | None) -> float | None:
         return float(value)
     except ValueError:
         return None
+
+
+_SHARED: dict[str, RateLimiter] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_limiter(site: str, credential: str) -> RateLimiter:
+    """The one limiter of a (site, credential) pair in this process.
+
+    Every client built for the same site and credential (Jira and Confluence on one Atlassian
+    site, several assets of one run) gates on the same budget, because that is how the vendor
+    counts. The key is a hash, so the registry never holds a secret in clear.
+    """
+    key = hashlib.sha256(f"{site}\0{credential}".encode()).hexdigest()
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = RateLimiter()
+        return _SHARED[key]

@@ -36,3 +36,9 @@ def join_url(base_url: str, path_or_url: str) -> str:
     path = "/" + "/".join(prefix + segments[overlap:])
     query = f"?{parts.query}" if parts.query else ""
     return f"{base.scheme}://{base.netloc}{path}{query}"
+
+
+def host_of(base_url: str) -> str:
+    """Scheme, host and port of a base URL: what a vendor's rate limits are counted against."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -61,10 +61,16 @@ def _parser() -> argparse.ArgumentParser:
     serve = sandbox_sub.add_parser("serve", help="serve a generated portfolio on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--seed", type=int, default=7)
-    serve.add_argument("--scale", "--size", dest="size", choices=["small", "medium", "large"], default="small")
+    serve.add_argument(
+        "--scale", "--size", dest="size", default="small", help="small|medium|large and/or jira_issues=N"
+    )
     serve.add_argument("--latency-ms", type=int, default=0)
     serve.add_argument("--faults", action="append", default=[], help="e.g. 429:/rest/api/3/search/jql:3:1")
     serve.add_argument("--config-out", type=Path, help="write a pmhub.yaml for this sandbox here")
+    serve.add_argument("--jql-time-zone", default="UTC", help="zone bare JQL date-times are read in")
+    serve.add_argument("--index-lag-minutes", type=int, default=0, help="search misses issues this fresh")
+    serve.add_argument("--story-point-fields", choices=["estimate", "both"], default="estimate")
+    serve.add_argument("--sprint-field-format", choices=["json", "legacy"], default="json")
     return parser
 
 
@@ -90,7 +96,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"pmhub: sync failed: {outcome.message}", file=sys.stderr)
             return 1
         core = outcome.metadata.get("core_tables", {})
-        print(f"synced into {outcome.warehouse}")
+        steps = ", ".join(f"{k} {v['duration_s']:.1f} s" for k, v in outcome.metadata.items() if "duration_s" in v)
+        print(f"synced into {outcome.warehouse} ({steps})")
         for key in (
             "core.work_items",
             "core.status_changes",
@@ -136,7 +143,18 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "sandbox":
         from sandbox.serve import serve
 
-        serve(args.port, args.seed, args.size, args.latency_ms, args.faults, args.config_out)
+        serve(
+            args.port,
+            args.seed,
+            args.size,
+            args.latency_ms,
+            args.faults,
+            args.config_out,
+            jql_time_zone=args.jql_time_zone,
+            index_lag_minutes=args.index_lag_minutes,
+            story_point_fields=args.story_point_fields,
+            sprint_field_format=args.sprint_field_format,
+        )
         return 0
     raise AssertionError(args.command)
 

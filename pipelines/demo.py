@@ -14,7 +14,7 @@ import yaml
 
 from pipelines.render import table
 from pipelines.run_sync import SyncOutcome, run_sync
-from pipelines.warehouse import connect, cursor_file, landing_root
+from pipelines.warehouse import connect, landing_root, state_file
 from sandbox.generator import generate
 from sandbox.server import SandboxServer
 
@@ -36,7 +36,7 @@ def _prepare(db: Path) -> None:
         if not marker or marker[0] != DEMO_MARKER:
             raise DemoError(f"{db} exists and is not a pmhub demo warehouse; choose another --db")
         db.unlink()
-    for leftover in (db.with_name(db.name + ".wal"), cursor_file(db)):
+    for leftover in (db.with_name(db.name + ".wal"), state_file(db)):
         leftover.unlink(missing_ok=True)
     shutil.rmtree(landing_root(db), ignore_errors=True)
 

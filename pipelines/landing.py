@@ -26,6 +26,7 @@ RAW_ENTITIES = (
     "jira_boards",
     "jira_sprints",
     "jira_issues",
+    "jira_issue_tombstones",
     "jira_worklogs",
     "jira_worklog_deletions",
     "trello_boards",

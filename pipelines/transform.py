@@ -9,6 +9,7 @@ from `models.schema`, so a column can only be added, never silently lost.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -19,7 +20,7 @@ import duckdb
 from models.charter import CharterError, parse_charter
 from models.config import PmhubConfig
 from models.ddl import column_names, table_ddl
-from models.fields import FieldResolutionError, resolve_sprint, resolve_story_points
+from models.fields import FieldResolutionError, choose_story_points, resolve_sprint, story_point_candidates
 from models.schema import CORE_TABLES, MART_TABLES
 from models.trello_lists import categorize_lists
 
@@ -30,7 +31,31 @@ MACROS = (
         CASE k WHEN 'new' THEN 'todo' WHEN 'indeterminate' THEN 'in_progress' WHEN 'done' THEN 'done' END""",
     # Trello object ids start with their creation time as 8 hex digits.
     """CREATE OR REPLACE TEMP MACRO trello_id_ts(i) AS to_timestamp(('0x' || substr(i, 1, 8))::BIGINT)""",
+    # Sprint ids of a Jira Sprint field value: JSON objects (Cloud) or the deprecated toString form
+    # `com.atlassian.greenhopper.service.sprint.Sprint@1a2b[id=12,...,goal=a, b,...]`. The id is the
+    # first attribute, so commas in names and goals cannot shift it; anything else is an error.
+    r"""CREATE OR REPLACE TEMP MACRO pmhub_sprint_ids(v) AS
+        CASE WHEN v IS NULL OR json_type(v) = 'NULL' THEN NULL
+        ELSE list_transform(
+            CASE WHEN json_type(v) = 'ARRAY' THEN json_extract(v, '$[*]') ELSE [v::JSON] END,
+            lambda s: CASE json_type(s)
+                WHEN 'OBJECT' THEN s ->> '$.id'
+                WHEN 'VARCHAR' THEN coalesce(
+                    nullif(regexp_extract(s ->> '$',
+                        '^com\.atlassian\.greenhopper\.service\.sprint\.Sprint@[0-9a-fA-F]*\[id=([0-9]+)[,\]]', 1), ''),
+                    error('unreadable Sprint field value: ' || left(s ->> '$', 80)))
+                ELSE s ->> '$' END)
+        END""",
 )
+
+
+_CUSTOM_FIELD = re.compile(r"^customfield_[0-9]{1,10}$")
+
+
+def register_functions(conn: duckdb.DuckDBPyConnection) -> None:
+    """The SQL macros the SQL files call (temporary: they live with the connection)."""
+    for macro in MACROS:
+        conn.execute(macro)
 
 
 class TransformError(RuntimeError):
@@ -95,8 +120,7 @@ def _run_layer(conn: duckdb.DuckDBPyConnection, layer: str, tables: dict[str, An
 def prepare_meta(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> TransformReport:
     """Write the config and the Python-made decisions into `meta.*` (replaced on every run)."""
     report = TransformReport()
-    for macro in MACROS:
-        conn.execute(macro)
+    register_functions(conn)
     conn.execute("CREATE SCHEMA IF NOT EXISTS meta")
     conn.execute("CREATE SCHEMA IF NOT EXISTS stage")
     _config_tables(conn, config, as_of)
@@ -156,6 +180,7 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
 
 
 def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None:
+    """Story-points field per (site, project) and Sprint field per site, with how each was chosen."""
     rows: list[tuple[Any, ...]] = []
     for site in config.sources.jira:
         source_id = f"jira:{site.name}"
@@ -168,19 +193,50 @@ def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None
         if not fields:
             continue  # never synced (e.g. `--only trello`): nothing of this site to model
         try:
-            sp = resolve_story_points(fields, site.story_points_field, site.name)
+            if site.story_points_field:
+                sp = choose_story_points(fields, site.story_points_field, source_id)
+                rows.append((source_id, None, sp.purpose, sp.field_id, sp.field_name, sp.matched_by))
+            else:
+                for project, values in _story_point_values(conn, source_id, story_point_candidates(fields)).items():
+                    sp = choose_story_points(fields, None, f"{source_id} project {project}", values)
+                    rows.append((source_id, project, sp.purpose, sp.field_id, sp.field_name, sp.matched_by))
         except FieldResolutionError as exc:
             raise TransformError(str(exc)) from None
-        rows.append((source_id, sp.purpose, sp.field_id, sp.field_name, sp.matched_by))
         sprint = resolve_sprint(fields)
         if sprint:
-            rows.append((source_id, sprint.purpose, sprint.field_id, sprint.field_name, sprint.matched_by))
+            rows.append((source_id, None, sprint.purpose, sprint.field_id, sprint.field_name, sprint.matched_by))
     _replace(
         conn,
         "field_mapping",
-        "source_id VARCHAR, purpose VARCHAR, field_id VARCHAR, field_name VARCHAR, matched_by VARCHAR",
+        "source_id VARCHAR, project_key VARCHAR, purpose VARCHAR, field_id VARCHAR, field_name VARCHAR, "
+        "matched_by VARCHAR",
         rows,
     )
+
+
+def _story_point_values(
+    conn: duckdb.DuckDBPyConnection, source_id: str, candidates: list[Any]
+) -> dict[str, dict[str, int]]:
+    """Per project key: how many issues hold a value in each candidate field."""
+    out: dict[str, dict[str, int]] = {
+        str(r[0]): {}
+        for r in conn.execute(
+            "SELECT DISTINCT payload ->> '$.fields.project.key' FROM raw.jira_issues WHERE source_id = ?", [source_id]
+        ).fetchall()
+    }
+    for candidate in candidates:
+        field_id = str(candidate["id"])
+        if not _CUSTOM_FIELD.fullmatch(field_id):
+            continue
+        counts = conn.execute(
+            """SELECT payload ->> '$.fields.project.key', count(*) FROM raw.jira_issues
+               WHERE source_id = ? AND json_type(payload -> '$.fields', ?) NOT IN ('NULL')
+               GROUP BY 1""",
+            [source_id, f"$.{field_id}"],
+        ).fetchall()
+        for project, n in counts:
+            out.setdefault(str(project), {})[field_id] = int(n)
+    return out
 
 
 def _list_categories(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None:
@@ -227,8 +283,7 @@ def build_marts(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: dat
     conn.execute("BEGIN TRANSACTION")
     try:
         report = TransformReport()
-        for macro in MACROS:
-            conn.execute(macro)
+        register_functions(conn)
         _config_tables(conn, config, as_of)
         ensure_contract_tables(conn)
         _run_layer(conn, "mart", MART_TABLES, report)

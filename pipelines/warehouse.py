@@ -43,9 +43,25 @@ def landing_root(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.stem + ".landing")
 
 
-def cursor_file(warehouse: Path) -> Path:
-    """A read-only copy of the committed cursors, for extracts (which never open DuckDB)."""
-    return warehouse.with_name(warehouse.stem + ".cursors.json")
+def state_file(warehouse: Path) -> Path:
+    """What extracts start from (cursors, known issue ids), mirrored from the warehouse after each
+    commit, because extracts never open DuckDB."""
+    return warehouse.with_name(warehouse.stem + ".extract-state.json")
+
+
+def _duckdb_settings(path: Path, read_only: bool) -> dict[str, str | bool | int | float | list[str]]:
+    """Bounded memory, spilling beside the warehouse, so a 100,000-issue load stays flat.
+
+    `PMHUB_DUCKDB_MEMORY` (e.g. "2GB") overrides the limit; insertion order is not needed by any
+    table (every query orders explicitly) and keeping it costs memory on large inserts.
+    """
+    settings: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": os.environ.get("PMHUB_DUCKDB_MEMORY", "1GB"),
+        "preserve_insertion_order": False,
+    }
+    if not read_only:
+        settings["temp_directory"] = str(path.with_name(path.stem + ".tmp"))
+    return settings
 
 
 @contextmanager
@@ -53,7 +69,7 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
     """Open the warehouse, and always close it, also when the block raises."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = duckdb.connect(str(path), read_only=read_only)
+    conn = duckdb.connect(str(path), read_only=read_only, config=_duckdb_settings(path, read_only))
     try:
         conn.execute("SET TimeZone = 'UTC'")
         yield conn
@@ -137,26 +153,43 @@ def _apply_batch(conn: duckdb.DuckDBPyConnection, batch: Path, manifest: dict[st
     return total
 
 
-def committed_cursors(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
-    rows = conn.execute("SELECT source_id, cursor_key, value FROM meta.cursors ORDER BY 1, 2").fetchall()
-    out: dict[str, dict[str, str]] = {}
-    for source_id, key, value in rows:
-        out.setdefault(str(source_id), {})[str(key)] = str(value)
-    return out
+def extract_state(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Per source: committed cursors, and for Jira the ids of live issues per project id.
+
+    The known ids let the next extract's census find issues that vanished (deleted, moved, hidden).
+    """
+    state: dict[str, dict[str, Any]] = {}
+    for source_id, key, value in conn.execute(
+        "SELECT source_id, cursor_key, value FROM meta.cursors ORDER BY 1, 2"
+    ).fetchall():
+        state.setdefault(str(source_id), {"cursors": {}})["cursors"][str(key)] = str(value)
+    known = conn.execute(
+        """SELECT i.source_id, i.payload ->> '$.fields.project.id', any_value(i.payload ->> '$.fields.project.key'),
+                  list(i.id ORDER BY i.id)
+           FROM raw.jira_issues i
+           ANTI JOIN raw.jira_issue_tombstones t
+             ON t.source_id = i.source_id AND t.id = i.id AND t.batch_id >= i.batch_id
+           GROUP BY 1, 2 ORDER BY 1, 2"""
+    ).fetchall()
+    for source_id, project_id, project_key, ids in known:
+        entry = state.setdefault(str(source_id), {"cursors": {}})
+        entry.setdefault("known_issue_ids", {})[str(project_id)] = [str(i) for i in ids]
+        entry.setdefault("project_keys", {})[str(project_id)] = str(project_key)
+    return state
 
 
-def write_cursor_file(warehouse: Path, cursors: dict[str, dict[str, str]]) -> None:
-    """Mirror committed cursors for the next extract; written only after the commit, atomically."""
-    target = cursor_file(warehouse)
+def write_extract_state(warehouse: Path, state: dict[str, dict[str, Any]]) -> None:
+    """Mirror the committed state for the next extract; written only after the commit, atomically."""
+    target = state_file(warehouse)
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(json.dumps(cursors, indent=2, sort_keys=True), encoding="utf-8")
+    tmp.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
     os.replace(tmp, target)
 
 
-def read_cursor_file(warehouse: Path) -> dict[str, dict[str, str]]:
-    """Cursors as of the last committed load; empty (a full extract) when there is none yet."""
+def read_extract_state(warehouse: Path) -> dict[str, dict[str, Any]]:
+    """State as of the last committed load; empty (a full extract) when there is none yet."""
     try:
-        data: dict[str, dict[str, str]] = json.loads(cursor_file(warehouse).read_text(encoding="utf-8"))
+        data: dict[str, dict[str, Any]] = json.loads(state_file(warehouse).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     return data

@@ -115,5 +115,7 @@ class AgileApi(JiraBase):
         for key, value in (("startDate", sprint.start), ("endDate", sprint.end), ("completeDate", sprint.complete)):
             if value is not None:
                 body[key] = iso_z(value)
-        body.update(createdDate=iso_z(sprint.created), originBoardId=sprint.board_id, goal=sprint.goal)
+        body.update(createdDate=iso_z(sprint.created), originBoardId=sprint.board_id)
+        if sprint.goal is not None:
+            body["goal"] = sprint.goal
         return body

@@ -1,8 +1,13 @@
 """Injected failures: the first N requests whose path matches a regex get a 429 or a 503.
 
-The spec grammar, `<status>:<path-regex>:<count>[:<retry-after-seconds>]`, is documented for users in
-sandbox.serve (the `--faults` option). Count and retry-after are read from the right, so the regex may
-contain ":". A 429 without retry-after gets `Retry-After: 1`.
+The spec grammar is documented for users in sandbox.serve (the `--faults` option):
+
+- `<status>:<path-regex>:<count>[:<retry-after-seconds>]`: count and retry-after are read from the
+  right, so the regex may contain ":". A 429 without retry-after gets `Retry-After: 1`.
+- `burst:<count>[:<retry-after-seconds>[:<after-requests>]]`: Jira's per-tenant burst limit. After
+  `after-requests` Jira requests (any path under /rest/, default 0) pass, the next `count` get a 429
+  with `RateLimit-Reason: jira-burst-based`; the last fifth of the passing ones (at least one) carry
+  `X-RateLimit-NearLimit: true`, the warning a well-behaved client slows down on.
 """
 
 from __future__ import annotations
@@ -13,21 +18,39 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 SUPPORTED = (429, 503)
+JIRA_PATHS = re.compile(r"^/rest/")
+BURST_REASON = "jira-burst-based"
 
 
 @dataclass
 class Fault:
+    """`remaining` failures still to inject, after letting `delay` matching requests through."""
+
     status: int
     pattern: re.Pattern[str]
     remaining: int
     retry_after: int | None
+    reason: str | None = None
+    delay: int = 0
+    warn_within: int = 0
+
+
+def _parse_burst(spec: str, rest: str) -> Fault:
+    parts = rest.split(":")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"fault {spec!r}: expected burst:<count>[:<retry-after-seconds>[:<after-requests>]]")
+    count, retry_after, after = (int(p) for p in (*parts, "1", "0")[:3])
+    warn = max(1, after // 5) if after else 0
+    return Fault(429, JIRA_PATHS, count, retry_after, BURST_REASON, after, warn)
 
 
 def parse_fault(spec: str) -> Fault:
     """Parse one fault spec; ValueError names what is wrong."""
     status_text, sep, rest = spec.partition(":")
+    if status_text == "burst" and sep:
+        return _parse_burst(spec, rest)
     if not sep or not status_text.isdigit() or int(status_text) not in SUPPORTED:
-        raise ValueError(f"fault {spec!r}: must start with one of {SUPPORTED} followed by ':'")
+        raise ValueError(f"fault {spec!r}: must start with one of {SUPPORTED} or 'burst' followed by ':'")
     status = int(status_text)
     parts = rest.rsplit(":", 2)
     retry_after: int | None = None
@@ -54,11 +77,26 @@ class FaultInjector:
         self._faults = [parse_fault(spec) for spec in specs]
         self._lock = threading.Lock()
 
-    def take(self, path: str) -> Fault | None:
-        """The fault that consumes this request, if any (each fault counts down once per request)."""
+    def add(self, specs: Sequence[str]) -> None:
+        """Arm more faults on a running server (all specs are checked before any is added)."""
+        parsed = [parse_fault(spec) for spec in specs]
+        with self._lock:
+            self._faults += parsed
+
+    def take(self, path: str) -> tuple[Fault | None, bool]:
+        """(the fault that consumes this request or None, whether to warn that a limit is near).
+
+        Each armed fault counts this request once: a delayed burst counts down its delay first.
+        """
+        near = False
         with self._lock:
             for fault in self._faults:
-                if fault.remaining > 0 and fault.pattern.search(path):
-                    fault.remaining -= 1
-                    return fault
-        return None
+                if fault.remaining <= 0 or not fault.pattern.search(path):
+                    continue
+                if fault.delay > 0:
+                    near = near or fault.delay <= fault.warn_within
+                    fault.delay -= 1
+                    continue
+                fault.remaining -= 1
+                return fault, near
+        return None, near

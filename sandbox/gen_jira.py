@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sandbox.gen_text import issue_summary
+from sandbox.jira_catalog import STORY_POINTS_FIELD
 from sandbox.jira_draft import IssueDraft
 from sandbox.jira_sim import SimContext, estimate, simulate, simulate_kanban
 from sandbox.jira_worklogs import add_noise, make_worklogs
@@ -20,12 +21,13 @@ from sandbox.model import ChangeHistory, JiraIssue, JiraProject, Person, Sprint,
 from sandbox.timefmt import between, midnight
 
 _LABELS = ("frontend", "backend", "ux", "infra", "tech-debt", "customer")
+# Goals are free text: commas (even a trailing one) are common and break naive sprint-string parsers.
 _GOALS = (
     "Ship the first usable slice",
     "Stabilise before the demo",
-    "Close the top customer bugs",
+    "Close the top customer bugs: login, export, and billing",
     "Finish the integration",
-    "Harden and document",
+    "Harden, document, and hand over,",
     "Prepare the pilot",
 )
 
@@ -42,6 +44,7 @@ class JiraSpec:
     board_type: str
     in_portfolio: bool
     team: tuple[Person, ...]
+    points_field: str = STORY_POINTS_FIELD
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def schedule_sprints(
     """Two-week sprints from the first Monday after kickoff: closed ones, the active one, one future.
 
     Sprints start Monday 09:30 and end two weeks later at 09:00, completed minutes after, so "now"
-    (always 00:00) falls inside exactly one sprint.
+    (always 00:00) falls inside exactly one sprint. The future sprint has no goal yet.
     """
     first_monday = kickoff + timedelta(days=7 - kickoff.weekday())
     sprints: list[Sprint] = []
@@ -83,13 +86,16 @@ def schedule_sprints(
         )
     active_start = sprints[-1].start if sprints else midnight(kickoff)
     assert active_start is not None
+    # A goal is drawn and dropped so the random stream, and with it every site generated before future
+    # sprints lost their goal, stays the same.
+    rng.choice(_GOALS)
     sprints.append(
         Sprint(
             id=first_id + len(sprints),
             board_id=board_id,
             name=f"{key} Sprint {len(sprints) + 1}",
             state="future",
-            goal=rng.choice(_GOALS),
+            goal=None,
             start=None,
             end=None,
             complete=None,
@@ -125,6 +131,7 @@ def _drafts(rng: random.Random, spec: JiraSpec, now: datetime, seq: itertools.co
                 due=(created + timedelta(days=rng.randrange(14, 70))).date() if rng.random() < 0.2 else None,
                 labels=tuple(sorted(rng.sample(_LABELS, rng.choice((0, 1, 1, 2))))),
                 seq=seq,
+                points_field=spec.points_field,
             )
         )
     return drafts
@@ -149,6 +156,7 @@ def generate_jira(rng: random.Random, specs: Sequence[JiraSpec], people: Sequenc
                 board_id=board_id,
                 board_type=spec.board_type,
                 in_portfolio=spec.in_portfolio,
+                points_field=spec.points_field,
             )
         )
         board_sprints = (

@@ -18,13 +18,16 @@ from sandbox.gen_confluence import CharterSpec, generate_confluence
 from sandbox.gen_jira import JiraSite, JiraSpec, generate_jira
 from sandbox.gen_people import make_people
 from sandbox.gen_trello import TrelloSpec, generate_board
+from sandbox.jira_catalog import CLASSIC_POINTS_FIELD, STORY_POINTS_FIELD
 from sandbox.model import JiraIssue, PortfolioProject, TrelloBoard
 from sandbox.portfolio import CONFLUENCE_SPACE, Portfolio
 from sandbox.timefmt import midnight
-from sandbox.truth import GroundTruth, ProjectTruth, jira_figures, sprint_truth, status_items, trello_figures
+from sandbox.truth import GroundTruth, ProjectTruth, jira_figures, project_figures, status_items, trello_figures
 
 Size = Literal["small", "medium", "large"]
 SCALE: dict[str, int] = {"small": 1, "medium": 4, "large": 20}
+StoryPointFields = Literal["estimate", "both"]
+SprintFieldFormat = Literal["json", "legacy"]
 
 # project id, name, Jira key, board name, kickoff days-before-anchor range, issues range, cards range
 _PROJECTS = (
@@ -52,10 +55,31 @@ HOURLY_RATE = 95
 SENIOR_RATE = 120
 
 
-def generate(seed: int = 7, size: Size = "small", anchor: date | None = None) -> Portfolio:
-    """Generate the portfolio. `anchor` defaults to today's UTC date; "now" is anchor 00:00 UTC."""
+def generate(
+    seed: int = 7,
+    size: Size = "small",
+    anchor: date | None = None,
+    *,
+    jira_issues: int | None = None,
+    story_point_fields: StoryPointFields = "estimate",
+    sprint_field_format: SprintFieldFormat = "json",
+) -> Portfolio:
+    """Generate the portfolio. `anchor` defaults to today's UTC date; "now" is anchor 00:00 UTC.
+
+    jira_issues: total issues of the three portfolio Jira projects (APL/BOR/DRC), split in the
+    proportions `size` would give them; None keeps `size`'s counts. NOISE keeps its size-based count.
+    story_point_fields: "estimate" = one story points field, "Story point estimate" (jsw type,
+    customfield_10016); "both" also defines the classic "Story Points" number field
+    (customfield_10028), which then holds BOR's points while the other projects keep theirs in the
+    estimate field: each project uses exactly one, so one field per site is wrong for some project.
+    sprint_field_format: "json" serves the Sprint field as objects, "legacy" as greenhopper strings.
+    """
     if size not in SCALE:
         raise ValueError(f"size must be one of {sorted(SCALE)}, not {size!r}")
+    if jira_issues is not None and jira_issues < 3:
+        raise ValueError(f"jira_issues must be at least 3 (one per portfolio project), not {jira_issues}")
+    if story_point_fields not in ("estimate", "both") or sprint_field_format not in ("json", "legacy"):
+        raise ValueError(f"unknown site variant {story_point_fields!r}/{sprint_field_format!r}")
     anchor = anchor or datetime.now(UTC).date()
     now = midnight(anchor)
     rng = random.Random(seed)
@@ -70,9 +94,22 @@ def generate(seed: int = 7, size: Size = "small", anchor: date | None = None) ->
         return rng.randrange(bounds[0], bounds[1] + 1)
 
     kickoffs = {pid: anchor - timedelta(days=pick(days)) for pid, _n, _k, _b, days, _i, _c in _PROJECTS}
+    drawn = {pid: pick(issues) for pid, _n, key, _b, _d, issues, _c in _PROJECTS if key}
+    counts = _split(jira_issues, drawn) if jira_issues is not None else {p: n * scale for p, n in drawn.items()}
+    classic = {"BOR"} if story_point_fields == "both" else set()
     jira_specs = [
-        JiraSpec(key, name, pid, kickoffs[pid], pick(issues) * scale, "scrum", True, teams[pid])
-        for pid, name, key, _b, _d, issues, _c in _PROJECTS
+        JiraSpec(
+            key,
+            name,
+            pid,
+            kickoffs[pid],
+            counts[pid],
+            "scrum",
+            True,
+            teams[pid],
+            CLASSIC_POINTS_FIELD if key in classic else STORY_POINTS_FIELD,
+        )
+        for pid, name, key, _b, _d, _i, _c in _PROJECTS
         if key
     ]
     jira_specs.append(
@@ -143,7 +180,21 @@ def generate(seed: int = 7, size: Size = "small", anchor: date | None = None) ->
         default_hourly_rate=HOURLY_RATE,
         hourly_rates=tuple(rates.items()),
         ground_truth=truth,
+        jira_issues=jira_issues,
+        story_point_fields=story_point_fields,
+        sprint_field_format=sprint_field_format,
     )
+
+
+def _split(total: int, weights: dict[str, int]) -> dict[str, int]:
+    """`total` split in proportion to `weights` (largest remainder), every share at least 1."""
+    whole = sum(weights.values())
+    exact = {key: total * weight / whole for key, weight in weights.items()}
+    shares = {key: max(1, int(value)) for key, value in exact.items()}
+    by_remainder = sorted(weights, key=lambda key: (shares[key] - exact[key], key))
+    for key in by_remainder[: max(0, total - sum(shares.values()))]:
+        shares[key] += 1
+    return shares
 
 
 def _plan(
@@ -185,31 +236,29 @@ def _truth(
     for project, charter in zip(projects, charters, strict=True):
         mine = [i for i in site.issues if i.project_key == project.jira_key]
         board = next((b for b in boards if b.id == project.trello_board_id), None)
-        items, done, points, points_done, hours = jira_figures(mine)
-        cards, cards_done, archived, moves = trello_figures(board)
         board_id = next((p.board_id for p in site.projects if p.key == project.jira_key), None)
         board_sprints = [s for s in site.sprints if s.board_id == board_id]
-        closed = tuple(sprint_truth(s, mine) for s in board_sprints if s.state == "closed")
-        per_project.append(
-            ProjectTruth(
-                project.id,
-                project.name,
-                float(charter.amount),
-                charter.style.currency,
-                charter.start,
-                charter.end,
-                items + cards,
-                done + cards_done,
-                archived,
-                points,
-                points_done,
-                hours,
-                closed,
-            )
+        base = ProjectTruth(
+            project.id,
+            project.name,
+            float(charter.amount),
+            charter.style.currency,
+            charter.start,
+            charter.end,
+            0,
+            0,
+            0,
+            0.0,
+            0.0,
+            0.0,
+            (),
         )
+        per_project.append(project_figures(base, mine, board, [s for s in board_sprints if s.state == "closed"]))
         totals.update(
-            work_items=items + cards,
-            status_changes=status_items(mine) + moves,
+            jira_work_items=len(mine),
+            jira_status_changes=status_items(mine),
+            work_items=len(mine) + trello_figures(board)[0],
+            status_changes=status_items(mine) + trello_figures(board)[3],
             sprints=len(board_sprints),
             worklogs=sum(len(i.worklogs) for i in mine),
         )
@@ -221,4 +270,6 @@ def _truth(
         documents=documents,
         budgets=len(projects),
         projects=tuple(per_project),
+        jira_work_items=totals["jira_work_items"],
+        jira_status_changes=totals["jira_status_changes"],
     )

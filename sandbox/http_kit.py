@@ -22,8 +22,8 @@ class BadRequest(Exception):
 class ApiRequest:
     """One HTTP request as the vendor modules see it. Header names are lower-case.
 
-    `base_url` is the server's own URL (for `self` links); `now` is the sandbox clock, the later of
-    the wall clock and the portfolio's anchor.
+    `base_url` is the server's own URL (for `self` links); `now` is the sandbox clock's reading
+    when the request arrived (see sandbox.clock).
     """
 
     method: str
@@ -75,6 +75,11 @@ def json_response(status: int, payload: Any, *headers: tuple[str, str]) -> ApiRe
     return ApiResponse(status, body, "application/json;charset=UTF-8", headers)
 
 
+def raw_json_response(status: int, text: str, *headers: tuple[str, str]) -> ApiResponse:
+    """A response whose JSON the caller has already serialised (see sandbox.jira_json)."""
+    return ApiResponse(status, text.encode(), "application/json;charset=UTF-8", headers)
+
+
 def text_response(status: int, text: str, *headers: tuple[str, str]) -> ApiResponse:
     return ApiResponse(status, text.encode(), "text/plain; charset=utf-8", headers)
 
@@ -114,6 +119,16 @@ class VendorApi(ABC):
         text = "Rate limit exceeded." if status == 429 else "Service temporarily unavailable."
         response = self.error(status, text)
         return response.with_headers(("Retry-After", str(retry_after))) if retry_after is not None else response
+
+    def template(self, method: str, path: str) -> str | None:
+        """The route template `path` falls under (for this method if several), None when unknown."""
+        found = None
+        for candidate in self.routes:
+            if candidate.pattern.match(path):
+                if candidate.method == method:
+                    return candidate.template
+                found = found or candidate.template
+        return found
 
     def dispatch(self, request: ApiRequest) -> ApiResponse:
         path_known = False  # the path exists, perhaps only for other methods

@@ -1,25 +1,40 @@
 """Jira Cloud platform REST v3 (`/rest/api/3/...`): the endpoints pmhub's Jira connector calls.
 
 Errors use Jira's `{"errorMessages": [...], "errors": {}}` body. The removed search API answers 410,
-as every Jira Cloud site has since 2025. `/worklog/updated` leaves out worklogs updated in the minute
-before the request, and its `since` is inclusive, so the item at a page boundary repeats on the next
-page (the documented example shows `since` equal to the first `updatedTime`).
+as every Jira Cloud site has since 2025. Projects the account lost Browse on are absent from
+/project/search and 404 on GET. `/worklog/updated` and `/worklog/deleted` leave out the minute
+before the request (by the sandbox clock), and their `since` is inclusive, so the item at a page
+boundary repeats on the next page (the documented example shows `since` equal to the first
+`updatedTime`). Worklogs of issues the account cannot read are left out of the feed and the list.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import bisect
 import hashlib
+import threading
 from typing import Any
 from urllib.parse import urlencode
 
 from sandbox import jira_render as render
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
-from sandbox.http_kit import ApiRequest, ApiResponse, BadRequest, PageTokens, VendorApi, clamp, json_response, route
+from sandbox.http_kit import (
+    ApiRequest,
+    ApiResponse,
+    BadRequest,
+    PageTokens,
+    VendorApi,
+    clamp,
+    json_response,
+    raw_json_response,
+    route,
+)
 from sandbox.jira_catalog import STATUSES, field_catalogue
-from sandbox.jira_search import JiraSearch
+from sandbox.jira_json import JiraJson
+from sandbox.jira_reads import JiraReads
+from sandbox.jira_search import JiraSearch, SearchBehaviour
+from sandbox.jira_state import JiraState
 from sandbox.portfolio import Portfolio
 from sandbox.timefmt import epoch_ms, jira_ts
 
@@ -62,28 +77,48 @@ class JiraBase(VendorApi):
 
 
 class JiraApi(JiraBase):
-    def __init__(self, portfolio: Portfolio, tokens: PageTokens) -> None:
+    def __init__(
+        self,
+        portfolio: Portfolio,
+        state: JiraState,
+        tokens: PageTokens,
+        behaviour: SearchBehaviour | None = None,
+        issue_errors: bool = True,
+    ) -> None:
         self._portfolio = portfolio
+        self._state = state
         self._people = {p.account_id: p for p in portfolio.people}
-        self._search = JiraSearch(portfolio, tokens)
-        worklogs = sorted((w for i in portfolio.issues for w in i.worklogs), key=lambda w: (w.updated, w.id))
-        self._worklogs = {w.id: w for w in worklogs}
-        self._updated = [(epoch_ms(w.updated), w.id) for w in worklogs]
+        self._renderers: dict[str, JiraJson] = {}
+        self._renderers_lock = threading.Lock()
+        self._search = JiraSearch(state, tokens, self.renderer, behaviour or SearchBehaviour())
+        reads = JiraReads(state, tokens, self.renderer, self.error, issue_errors)
         self.routes = [
             route("GET", "/rest/api/3/myself", self.myself),
             route("GET", "/rest/api/3/serverInfo", self.server_info),
             route("GET", "/rest/api/3/field", self.fields),
             route("GET", "/rest/api/3/status", self.statuses),
             route("GET", "/rest/api/3/project/search", self.projects),
+            route("GET", "/rest/api/3/project/{projectIdOrKey}", self.project),
             route("GET", "/rest/api/3/search/jql", self._search.search),
             route("POST", "/rest/api/3/search/jql", self._search.search),
-            route("POST", "/rest/api/3/changelog/bulkfetch", self._search.bulk_changelog),
+            route("POST", "/rest/api/3/search/approximate-count", self._search.approximate_count),
+            route("GET", "/rest/api/3/issue/{issueIdOrKey}", reads.issue),
+            route("POST", "/rest/api/3/issue/bulkfetch", reads.bulk_issues),
+            route("POST", "/rest/api/3/changelog/bulkfetch", reads.bulk_changelog),
             route("GET", "/rest/api/3/worklog/updated", self.worklogs_updated),
             route("GET", "/rest/api/3/worklog/deleted", self.worklogs_deleted),
             route("POST", "/rest/api/3/worklog/list", self.worklog_list),
             route("GET", "/rest/api/3/search", self.removed),
             route("POST", "/rest/api/3/search", self.removed),
         ]
+
+    def renderer(self, base: str) -> JiraJson:
+        """The JSON assembler for links under `base` (fragments are built once per base URL)."""
+        with self._renderers_lock:
+            found = self._renderers.get(base)
+            if found is None:
+                found = self._renderers[base] = JiraJson(base, self._portfolio)
+            return found
 
     def myself(self, request: ApiRequest) -> ApiResponse:
         return json_response(200, render.user(request.base_url, self._portfolio.me, full=True))
@@ -107,19 +142,20 @@ class JiraApi(JiraBase):
         )
 
     def fields(self, request: ApiRequest) -> ApiResponse:
-        return json_response(200, field_catalogue())
+        site = self._portfolio
+        return json_response(200, field_catalogue(site.story_point_fields, site.sprint_field_format))
 
     def statuses(self, request: ApiRequest) -> ApiResponse:
         return json_response(200, [render.status(request.base_url, s) for s in STATUSES])
 
     def projects(self, request: ApiRequest) -> ApiResponse:
-        """GET /project/search: PageBean of projects ordered by key, filtered by `keys`/`id`/`query`."""
+        """GET /project/search: PageBean of browsable projects by key, filtered by `keys`/`id`/`query`."""
         keys, ids, text = set(request.values("keys")), set(request.values("id")), (request.first("query") or "").lower()
         start = max(0, request.integer("startAt", 0))
         size = clamp(request.integer("maxResults", 50), 1, 100)
         found = [
             p
-            for p in sorted(self._portfolio.jira_projects, key=lambda p: p.key)
+            for p in sorted(self._state.visible_projects(), key=lambda p: p.key)
             if (not keys or p.key in keys)
             and (not ids or p.id in ids)
             and (not text or text in p.key.lower() or text in p.name.lower())
@@ -138,26 +174,29 @@ class JiraApi(JiraBase):
             body["nextPage"] = self_url(request, startAt=start + size)
         return json_response(200, body)
 
+    def project(self, request: ApiRequest) -> ApiResponse:
+        """GET /project/{projectIdOrKey}: the key is case-sensitive; unknown and revoked look the same."""
+        ref = request.path_params["projectIdOrKey"]
+        found = self._state.project(ref)
+        if found is None:
+            return self.error(404, f"No project could be found with key '{ref}'.")
+        return json_response(200, render.project_details(request.base_url, found, self._people[found.lead]))
+
     def removed(self, request: ApiRequest) -> ApiResponse:
         return self.error(410, REMOVED_SEARCH)
 
     def worklogs_updated(self, request: ApiRequest) -> ApiResponse:
-        since = request.integer("since", 0)
-        cutoff = epoch_ms(request.now) - _RECENT_MS
-        first = bisect.bisect_left(self._updated, (since, -1))
-        last = bisect.bisect_left(self._updated, (cutoff, -1))
-        page = self._updated[first : min(last, first + WORKLOG_PAGE)]
-        return json_response(200, self._changed(request, since, page, first + len(page) >= last))
+        return self._feed(request, deleted=False)
 
     def worklogs_deleted(self, request: ApiRequest) -> ApiResponse:
-        """No worklog has been deleted in the generated history."""
-        return json_response(200, self._changed(request, request.integer("since", 0), [], True))
+        return self._feed(request, deleted=True)
 
-    @staticmethod
-    def _changed(request: ApiRequest, since: int, page: list[tuple[int, int]], last_page: bool) -> dict[str, Any]:
-        until = page[-1][0] if page else since
+    def _feed(self, request: ApiRequest, deleted: bool) -> ApiResponse:
+        since = request.integer("since", 0)
+        cutoff = epoch_ms(request.now) - _RECENT_MS
+        rows, until, last_page = self._state.worklog_page(since, cutoff, WORKLOG_PAGE, deleted)
         body: dict[str, Any] = {
-            "values": [{"worklogId": wid, "updatedTime": ms, "properties": []} for ms, wid in page],
+            "values": [{"worklogId": wid, "updatedTime": ms, "properties": []} for ms, wid in rows],
             "since": since,
             "until": until,
             "self": f"{request.base_url}{request.path}?since={since}",
@@ -165,7 +204,7 @@ class JiraApi(JiraBase):
         }
         if not last_page:
             body["nextPage"] = f"{request.base_url}{request.path}?since={until}"
-        return body
+        return json_response(200, body)
 
     def worklog_list(self, request: ApiRequest) -> ApiResponse:
         body = request.json()
@@ -175,8 +214,10 @@ class JiraApi(JiraBase):
         if len(ids) > WORKLOG_PAGE:
             raise BadRequest(f"The number of worklog IDs must not exceed {WORKLOG_PAGE}.")
         try:
-            wanted = sorted({int(i) for i in ids})
+            wanted = {int(i) for i in ids}
         except (TypeError, ValueError):
             raise BadRequest("Worklog IDs must be numbers.") from None
-        found = [self._worklogs[i] for i in wanted if i in self._worklogs]
-        return json_response(200, [render.worklog(request.base_url, w, self._people) for w in found])
+        found = self._state.readable_worklogs(wanted)
+        self._state.mark_served(worklog_ids=[w.id for w in found])
+        render_ = self.renderer(request.base_url)
+        return raw_json_response(200, "[" + ",".join(render_.worklog(w) for w in found) + "]")

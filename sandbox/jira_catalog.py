@@ -2,6 +2,10 @@
 
 These mirror a company-managed Jira Cloud software site. The story points and sprint fields are
 custom fields whose ids must be discovered from /rest/api/3/field by their `schema.custom` type.
+Two site variants change the catalogue: `story_point_fields="both"` adds the classic "Story Points"
+number field next to "Story point estimate" (sites that predate team-managed projects have both),
+and `sprint_field_format="legacy"` declares the Sprint field as an array of strings, the
+greenhopper `toString()` form older sites still serve.
 """
 
 from __future__ import annotations
@@ -13,6 +17,11 @@ STORY_POINTS_NUM = 10016
 SPRINT_NUM = 10020
 STORY_POINTS_FIELD = f"customfield_{STORY_POINTS_NUM}"
 SPRINT_FIELD = f"customfield_{SPRINT_NUM}"
+CLASSIC_POINTS_NUM = 10028
+CLASSIC_POINTS_FIELD = f"customfield_{CLASSIC_POINTS_NUM}"
+FLOAT_TYPE = "com.atlassian.jira.plugin.system.customfieldtypes:float"
+# Story points field id -> the field name Jira writes in changelog items and /field.
+POINTS_FIELD_NAMES = {STORY_POINTS_FIELD: "Story point estimate", CLASSIC_POINTS_FIELD: "Story Points"}
 RANK_FIELD = "customfield_10019"
 FLAGGED_FIELD = "customfield_10021"
 
@@ -93,9 +102,10 @@ def _custom(num: int, name: str, custom: str, schema_type: str, items: str | Non
     }
 
 
-def field_catalogue() -> list[dict[str, Any]]:
-    """The body of GET /rest/api/3/field: system fields first, then custom fields."""
-    return [
+def field_catalogue(story_point_fields: str = "estimate", sprint_field_format: str = "json") -> list[dict[str, Any]]:
+    """The body of GET /rest/api/3/field for a site variant: system fields first, then custom fields."""
+    sprint_items = "string" if sprint_field_format == "legacy" else "json"
+    fields = [
         _system("issuekey", "Key", None, ["id", "issue", "issuekey", "key"]),
         _system("summary", "Summary", {"type": "string", "system": "summary"}, ["summary"]),
         _system("issuetype", "Issue Type", {"type": "issuetype", "system": "issuetype"}, ["issuetype", "type"]),
@@ -131,9 +141,12 @@ def field_catalogue() -> list[dict[str, Any]]:
         _custom(10015, "Start date", "com.atlassian.jira.plugin.system.customfieldtypes:datepicker", "date"),
         _custom(STORY_POINTS_NUM, "Story point estimate", "com.pyxis.greenhopper.jira:jsw-story-points", "number"),
         _custom(10019, "Rank", "com.pyxis.greenhopper.jira:gh-lexo-rank", "any"),
-        _custom(SPRINT_NUM, "Sprint", "com.pyxis.greenhopper.jira:gh-sprint", "array", "json"),
+        _custom(SPRINT_NUM, "Sprint", "com.pyxis.greenhopper.jira:gh-sprint", "array", sprint_items),
         _custom(
             10021, "Flagged", "com.atlassian.jira.plugin.system.customfieldtypes:multicheckboxes", "array", "option"
         ),
         _custom(10034, "Team satisfaction", "com.atlassian.jira.plugin.system.customfieldtypes:select", "option"),
     ]
+    if story_point_fields == "both":
+        fields.append(_custom(CLASSIC_POINTS_NUM, "Story Points", FLOAT_TYPE, "number"))
+    return fields

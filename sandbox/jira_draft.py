@@ -15,6 +15,7 @@ from sandbox.jira_catalog import (
     FLAG_IMPEDIMENT,
     FLAGGED_FIELD,
     IN_PROGRESS,
+    POINTS_FIELD_NAMES,
     RANK_FIELD,
     RESOLUTION_DONE,
     SPRINT_FIELD,
@@ -58,6 +59,7 @@ class IssueDraft:
     due: date | None
     labels: tuple[str, ...]
     seq: itertools.count[int]
+    points_field: str = STORY_POINTS_FIELD
     status: Status = STATUS_TODO
     assignee: str | None = None
     sprints: list[int] = field(default_factory=list)
@@ -125,7 +127,8 @@ class IssueDraft:
         if new == self.points:
             return
         old_text, new_text = points_text(self.points), points_text(new)
-        item = ChangeItem("Story point estimate", "custom", STORY_POINTS_FIELD, old_text, old_text, new_text, new_text)
+        name = POINTS_FIELD_NAMES[self.points_field]
+        item = ChangeItem(name, "custom", self.points_field, old_text, old_text, new_text, new_text)
         self._record(at, author, [item])
         self.points = new
 

@@ -84,9 +84,21 @@ def _backlog(drafts: Sequence[IssueDraft], before: datetime) -> list[IssueDraft]
     found = [
         d
         for d in drafts
-        if d.open_sprint is None and d.status == STATUS_TODO and d.last_event_at() < before - timedelta(hours=1)
+        if d.open_sprint is None and d.status is STATUS_TODO and d.last_event_at() < before - timedelta(hours=1)
     ]
     return sorted(found, key=lambda d: (_PRIORITY_RANK[d.priority], d.created, d.num))
+
+
+def _first_quiet(ranked: list[IssueDraft], at: datetime, chosen: set[int], count: int) -> list[IssueDraft]:
+    """The first `count` of `ranked` (a backlog in rank order) quiet for an hour before `at`, not chosen."""
+    found: list[IssueDraft] = []
+    quiet_before = at - timedelta(hours=1)
+    for draft in ranked:
+        if draft.last_event_at() < quiet_before and draft.num not in chosen:
+            found.append(draft)
+            if len(found) == count:
+                break
+    return found
 
 
 def _author(ctx: SimContext, draft: IssueDraft) -> str:
@@ -171,12 +183,15 @@ def _run(ctx: SimContext, drafts: Sequence[IssueDraft], sprint: Sprint) -> None:
             at = between(rng, start + timedelta(hours=1), start + timedelta(days=2))
             actions.append((at, 0, _reestimate(ctx, draft, at)))
     chosen: set[int] = set()
+    # Additions only schedule actions, so the backlog's members are fixed during this loop; only the
+    # "quiet for an hour before `at`" filter varies. Sorting once keeps large projects linear.
+    ranked = _backlog(drafts, end)
     for _ in range(rng.choice((0, 1, 1, 2, 3)) * max(1, len(committed) // 10)):
         at = between(rng, start + timedelta(days=1), end - timedelta(days=3))
-        pool = [d for d in _backlog(drafts, at) if d.num not in chosen]
+        pool = _first_quiet(ranked, at, chosen, 8)
         if not pool:
             continue
-        draft = rng.choice(pool[:8])
+        draft = rng.choice(pool)
         chosen.add(draft.num)
         actions.append((at, 0, _addition(ctx, draft, at, sprint.id)))
         actions += _work(ctx, draft, at + timedelta(hours=1), end - timedelta(hours=1), rng.random() < 0.6)

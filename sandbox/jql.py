@@ -3,14 +3,15 @@
 Supported: `project = KEY`, `project in (A, B)`, comparisons `>= > <= < =` on `updated` and
 `created` with epoch milliseconds, `"yyyy/MM/dd HH:mm"`, `"yyyy-MM-dd[ HH:mm]"` or relative `-2d`,
 clauses joined by AND, and `ORDER BY` on updated, created, id, key (ASC/DESC, at most 7 keys).
-A bare date-time is read in the account's profile time zone, which for the sandbox account is UTC.
+A bare date-time (or date) is read in the account's profile time zone, as Jira does: UTC unless the
+server was given another `jql_time_zone`; epoch milliseconds and relative periods are absolute.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sandbox.timefmt import from_epoch_ms
 
@@ -80,7 +81,7 @@ def _unquote(token: str) -> str:
     return token[1:-1] if token[:1] in "\"'" else token
 
 
-def _instant(value: str, now: datetime) -> datetime:
+def _instant(value: str, now: datetime, zone: tzinfo) -> datetime:
     if value.lstrip("-").isdigit() and len(value.lstrip("-")) > 8:
         return from_epoch_ms(int(value))
     relative = _RELATIVE.match(value)
@@ -90,7 +91,7 @@ def _instant(value: str, now: datetime) -> datetime:
         return now - delta if sign == "-" else now + delta
     for fmt in _FORMATS:
         try:
-            return datetime.strptime(value, fmt).replace(tzinfo=UTC)
+            return datetime.strptime(value, fmt).replace(tzinfo=zone).astimezone(UTC)
         except ValueError:
             continue
     raise JqlError(
@@ -100,8 +101,8 @@ def _instant(value: str, now: datetime) -> datetime:
 
 
 class _Parser:
-    def __init__(self, text: str, now: datetime) -> None:
-        self.tokens, self.pos, self.now = _tokens(text), 0, now
+    def __init__(self, text: str, now: datetime, zone: tzinfo) -> None:
+        self.tokens, self.pos, self.now, self.zone = _tokens(text), 0, now, zone
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -131,7 +132,7 @@ class _Parser:
                 op = self.take()
                 if op not in (">=", ">", "<=", "<", "="):
                     raise JqlError(f"The operator '{op}' is not supported by the '{field}' field.")
-                bounds.append(Bound(_DATE_FIELDS[field], op, _instant(self.value(), self.now)))
+                bounds.append(Bound(_DATE_FIELDS[field], op, _instant(self.value(), self.now, self.zone)))
             else:
                 raise JqlError(f"Field '{field}' does not exist or you do not have permission to view it.")
         order = self._order() if self.peek() is not None else ()
@@ -183,6 +184,9 @@ class _Parser:
         return tuple(keys)
 
 
-def parse_jql(text: str, now: datetime) -> Query:
-    """Parse `text`; relative dates are taken from `now`. Raises JqlError like Jira's 400."""
-    return _Parser(text, now).parse()
+def parse_jql(text: str, now: datetime, zone: tzinfo = UTC) -> Query:
+    """Parse `text`; relative dates count from `now`, bare date-times are wall times in `zone`.
+
+    Raises JqlError like Jira's 400.
+    """
+    return _Parser(text, now, zone).parse()

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sandbox.jira_catalog import STORY_POINTS_FIELD
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Person:
     """One human with an Atlassian account (Jira + Confluence) and a Trello member record.
 
@@ -28,9 +30,12 @@ class Person:
     time_zone: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JiraProject:
-    """A Jira software project with one board. `in_portfolio` is False for the NOISE project."""
+    """A Jira software project with one board. `in_portfolio` is False for the NOISE project.
+
+    `points_field` is the custom field id where this project's issues keep their story points.
+    """
 
     id: str
     key: str
@@ -39,24 +44,28 @@ class JiraProject:
     board_id: int
     board_type: str
     in_portfolio: bool
+    points_field: str = STORY_POINTS_FIELD
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sprint:
-    """A Jira sprint. Closed sprints have all three dates, the active one start/end, future ones none."""
+    """A Jira sprint. Closed sprints have all three dates, the active one start/end, future ones none.
+
+    `goal` is None when the team set none (future sprints), and may contain commas.
+    """
 
     id: int
     board_id: int
     name: str
     state: str
-    goal: str
+    goal: str | None
     start: datetime | None
     end: datetime | None
     complete: datetime | None
     created: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeItem:
     """One field change inside a Jira changelog history, with the API's raw and display values."""
 
@@ -69,7 +78,7 @@ class ChangeItem:
     to_string: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeHistory:
     """One Jira changelog entry: who changed what at which instant. Ids grow with time site-wide."""
 
@@ -79,7 +88,7 @@ class ChangeHistory:
     items: tuple[ChangeItem, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Worklog:
     """Time logged on a Jira issue. `started` is the work date; `updated` drives /worklog/updated."""
 
@@ -93,12 +102,12 @@ class Worklog:
     comment: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JiraIssue:
     """A Jira issue's state at "now" plus its full changelog (oldest first) and worklogs.
 
-    `story_points` is the Story point estimate (None = unestimated); `sprint_ids` is the Sprint field
-    in the order sprints were added; `flagged` mirrors the Flagged field.
+    `story_points` is the estimate, kept in its project's points field (None = unestimated);
+    `sprint_ids` is the Sprint field in the order sprints were added; `flagged` mirrors the Flagged field.
     """
 
     id: int
@@ -123,7 +132,7 @@ class JiraIssue:
     worklogs: tuple[Worklog, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrelloList:
     """A Trello list (a column). `closed` means archived."""
 
@@ -134,7 +143,7 @@ class TrelloList:
     closed: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrelloLabel:
     id: str
     board_id: str
@@ -142,7 +151,7 @@ class TrelloLabel:
     color: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrelloCard:
     """A Trello card's state at "now". `closed` means archived; the card still belongs to its list."""
 
@@ -163,7 +172,7 @@ class TrelloCard:
     comments: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrelloAction:
     """One entry of a board's activity feed. `data` is the vendor's JSON payload, verbatim."""
 
@@ -176,7 +185,7 @@ class TrelloAction:
     member: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrelloBoard:
     """A Trello board with its lists, cards, labels, members and actions (actions oldest first)."""
 
@@ -194,7 +203,7 @@ class TrelloBoard:
     done_list_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageVersion:
     """One saved version of a Confluence page, with its storage-format (XHTML) body."""
 
@@ -206,7 +215,7 @@ class PageVersion:
     body: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConfluencePage:
     """A current Confluence page; `versions` is oldest first, the last one is the live content."""
 
@@ -224,7 +233,7 @@ class ConfluencePage:
         return self.versions[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConfluenceSpace:
     """A global Confluence space. `homepage_id` is the id of its first page."""
 
@@ -237,7 +246,7 @@ class ConfluenceSpace:
     pages: tuple[ConfluencePage, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PortfolioProject:
     """A PMO project and the containers it spans in each tool (None where it has none)."""
 

@@ -34,7 +34,9 @@ class Portfolio:
 
     `people[0]` is the PMO account that owns the sandbox credentials in every tool. Jira issues are
     ordered by id, Trello boards and Confluence spaces portfolio-first. `hourly_rates` maps the
-    accountIds with a non-default rate to that rate.
+    accountIds with a non-default rate to that rate. The last three fields are the generate()
+    arguments that shaped the Jira site (see there). `ground_truth` is the truth at generation time;
+    a running SandboxServer recomputes it after mutations.
     """
 
     seed: int
@@ -50,6 +52,9 @@ class Portfolio:
     default_hourly_rate: int
     hourly_rates: tuple[tuple[str, int], ...]
     ground_truth: GroundTruth
+    jira_issues: int | None = None
+    story_point_fields: str = "estimate"
+    sprint_field_format: str = "json"
 
     @property
     def now(self) -> datetime:
@@ -65,11 +70,12 @@ class Portfolio:
         """sha256 of the full data; equal fingerprints mean byte-identical portfolios."""
         return hashlib.sha256(repr(self).encode()).hexdigest()
 
-    def pmhub_config(self, base_url: str) -> dict[str, Any]:
+    def pmhub_config(self, base_url: str, story_points_field: str | None = None) -> dict[str, Any]:
         """A pmhub.yaml (as a dict) that syncs this portfolio from a sandbox at `base_url`.
 
         Secrets are `${VAR}` references, resolved from the environment (see sandbox_env). Budgets are
-        not in the config: they come from the charter pages.
+        not in the config: they come from the charter pages. `story_points_field` becomes the Jira
+        site's override (e.g. "customfield_10028" on a story_point_fields="both" site).
         """
         base = base_url.rstrip("/")
         portfolio_boards = [b.id for b in self.trello_boards if b.in_portfolio]
@@ -93,6 +99,7 @@ class Portfolio:
                         "email": f"${{{ENV_EMAIL}}}",
                         "token": f"${{{ENV_TOKEN}}}",
                         "projects": [p.key for p in self.jira_projects if p.in_portfolio],
+                        **({"story_points_field": story_points_field} if story_points_field else {}),
                     }
                 ],
                 "trello": [

@@ -1,8 +1,11 @@
 """The sandbox HTTP server: one local server speaking Jira, Jira Software, Trello and Confluence.
 
 Products are told apart by path prefix, as on a real site: Jira at `/rest/api/...`, Jira Software
-at `/rest/agile/...`, Confluence at `/wiki/...`, Trello at `/1/...`. Every request is logged,
-optionally delayed (`latency_ms`) and optionally failed by an injected fault (see sandbox.faults).
+at `/rest/agile/...`, Confluence at `/wiki/...`, Trello at `/1/...`; the sandbox's own controls
+live under `/_sandbox/` (sandbox.admin_api). Every vendor request is logged and counted per route,
+optionally delayed (`latency_ms`, a sleep that holds no lock, so concurrent clients overlap) and
+optionally failed by an injected fault (see sandbox.faults). The Jira site is live: it can be
+mutated between two syncs, and its ground truth follows (sandbox.live_truth).
 """
 
 from __future__ import annotations
@@ -10,23 +13,44 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
+from sandbox.admin_api import PREFIX, AdminApi
 from sandbox.agile_api import AgileApi
+from sandbox.clock import SandboxClock
 from sandbox.confluence_api import ConfluenceApi
 from sandbox.faults import FaultInjector
 from sandbox.http_kit import ApiRequest, ApiResponse, PageTokens, VendorApi, text_response
 from sandbox.jira_api import JiraApi
+from sandbox.jira_mutations import Changed, JiraMutations
+from sandbox.jira_search import SearchBehaviour
+from sandbox.jira_state import JiraState
+from sandbox.live_truth import live_truth, truth_json
+from sandbox.model import JiraIssue
 from sandbox.portfolio import Portfolio
+from sandbox.stats import RequestStats, dataset_stats
+from sandbox.timefmt import jira_ts
 from sandbox.trello_api import TrelloApi
+from sandbox.truth import GroundTruth
 
 
 class SandboxServer:
-    """Serves one portfolio on `host:port` (port 0 picks a free port) from a daemon thread."""
+    """Serves one portfolio on `host:port` (port 0 picks a free port) from a daemon thread.
+
+    jql_time_zone: the account's time zone, in which JQL reads bare date-times (IANA name).
+    index_lag_minutes: issues updated that recently are not yet found by search (reads see them).
+    bulkfetch_issue_errors: list deleted or unreadable issues of a bulk fetch in `issueErrors`
+    (False: leave them out silently, as the OpenAPI text describes).
+    `clock` is the site's "now", `state` the live Jira data; the mutation methods (touch,
+    create_issues, delete_issues, move_issues, revoke_project, restrict_issues, delete_worklogs)
+    change it between two syncs and return what they changed.
+    """
 
     def __init__(
         self,
@@ -35,20 +59,39 @@ class SandboxServer:
         port: int = 0,
         latency_ms: int = 0,
         faults: Sequence[str] = (),
+        *,
+        jql_time_zone: str = "UTC",
+        index_lag_minutes: int = 0,
+        bulkfetch_issue_errors: bool = True,
     ) -> None:
+        try:
+            ZoneInfo(jql_time_zone)  # an unknown zone fails here, not on the first search
+        except (ValueError, KeyError):
+            raise ValueError(f"jql_time_zone {jql_time_zone!r} is not an IANA time zone name") from None
+        if index_lag_minutes < 0:
+            raise ValueError(f"index_lag_minutes must be >= 0, not {index_lag_minutes}")
         self.portfolio = portfolio
         self.latency_ms = latency_ms
+        self.clock = SandboxClock(portfolio.now)
+        self.state = JiraState(portfolio)
+        self.mutations = JiraMutations(portfolio, self.state, self.clock)
         self._faults = FaultInjector(faults)
+        self._stats = RequestStats()
         # Page tokens are signed with a key derived from what determines the data, so they stay valid
         # across restarts of the same portfolio and are refused by a different one.
-        identity = f"pmhub-sandbox:{portfolio.seed}:{portfolio.size}:{portfolio.anchor.isoformat()}"
+        identity = (
+            f"pmhub-sandbox:{portfolio.seed}:{portfolio.size}:{portfolio.anchor.isoformat()}:{portfolio.jira_issues}"
+            f":{portfolio.story_point_fields}:{portfolio.sprint_field_format}"
+        )
         tokens = PageTokens(hashlib.sha256(identity.encode()).digest())
+        behaviour = SearchBehaviour(jql_time_zone, index_lag_minutes)
         self._apis: list[tuple[str, VendorApi]] = [
             ("/rest/agile/", AgileApi(portfolio)),
-            ("/rest/", JiraApi(portfolio, tokens)),
+            ("/rest/", JiraApi(portfolio, self.state, tokens, behaviour, bulkfetch_issue_errors)),
             ("/wiki/", ConfluenceApi(portfolio, tokens)),
             ("/1/", TrelloApi(portfolio)),
         ]
+        self._admin = AdminApi(self)
         self._log: list[tuple[str, str]] = []
         self._log_lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((host, port), _handler_class(self))
@@ -68,17 +111,86 @@ class SandboxServer:
 
     @property
     def request_log(self) -> list[tuple[str, str]]:
-        """(method, path) of every request so far, oldest first; the path excludes the query string."""
+        """(method, path) of every vendor API request so far, oldest first; the path excludes the query."""
         with self._log_lock:
             return list(self._log)
 
     def routes(self) -> list[tuple[str, str]]:
-        """(method, path template) of every endpoint served, e.g. ("GET", "/rest/api/3/myself")."""
+        """(method, path template) of every vendor endpoint served, e.g. ("GET", "/rest/api/3/myself")."""
         return [(r.method, r.template) for _prefix, api in self._apis for r in api.routes]
 
+    # -- the live site ------------------------------------------------------------------------------
+    def advance(self, minutes: float) -> datetime:
+        """Move the sandbox clock forward; returns the new now."""
+        return self.clock.advance(minutes)
+
+    # The mutations (sandbox.jira_mutations), each thread-safe and deterministic per seed.
+    def touch(self, fraction: float, seed: int = 0, ids: Sequence[int] | None = None) -> Changed:
+        return self.mutations.touch(fraction, seed, ids)
+
+    def create_issues(self, n: int, project_key: str, seed: int = 0) -> Changed:
+        return self.mutations.create_issues(n, project_key, seed)
+
+    def delete_issues(self, n: int | None = None, ids: Sequence[int] | None = None, seed: int = 0) -> Changed:
+        return self.mutations.delete_issues(n, ids, seed)
+
+    def move_issues(self, n: int, to_project_key: str, seed: int = 0, ids: Sequence[int] | None = None) -> Changed:
+        return self.mutations.move_issues(n, to_project_key, seed, ids)
+
+    def revoke_project(self, key: str) -> Changed:
+        return self.mutations.revoke_project(key)
+
+    def restrict_issues(self, n: int, seed: int = 0, ids: Sequence[int] | None = None) -> Changed:
+        return self.mutations.restrict_issues(n, seed, ids)
+
+    def delete_worklogs(self, n: int, seed: int = 0) -> Changed:
+        return self.mutations.delete_worklogs(n, seed)
+
+    # Lookups for tests: the site's own view, whatever the account may see.
+    def issue(self, issue_id: int) -> JiraIssue:
+        """The issue as it is now, or as it was when deleted."""
+        with self.state.lock:
+            gone = self.state.deleted.get(issue_id)
+            return gone.issue if gone is not None else self.state.issues[issue_id]
+
+    def issue_key(self, issue_id: int) -> str:
+        return self.issue(issue_id).key
+
+    def issue_updated(self, issue_id: int) -> datetime:
+        return self.issue(issue_id).updated
+
+    def worklog_seconds(self, ids: Iterable[int]) -> dict[int, int]:
+        """Current timeSpentSeconds of the given worklogs (deleted ones keep their last value)."""
+        with self.state.lock:
+            return {i: self.state.worklogs[i].seconds for i in ids}
+
+    def ground_truth(self) -> GroundTruth:
+        """The truth for the site as it is now and for what was served (see sandbox.live_truth)."""
+        return live_truth(self.portfolio, self.state)
+
+    def truth_json(self) -> dict[str, Any]:
+        return truth_json(self.ground_truth())
+
+    def stats(self) -> dict[str, Any]:
+        """Requests per route template since the last reset, and the dataset (sandbox.stats)."""
+        return {
+            "requests_by_endpoint": self._stats.snapshot(),
+            "dataset": dataset_stats(self.portfolio, self.state),
+            "now": jira_ts(self.clock.now()),
+        }
+
+    def reset_stats(self) -> None:
+        self._stats.reset()
+
+    def add_faults(self, specs: Sequence[str]) -> None:
+        """Arm more faults (sandbox.faults grammar) on the running server."""
+        self._faults.add(specs)
+
+    # -- lifecycle ----------------------------------------------------------------------------------
     def start(self) -> None:
         if self._thread is not None:
             return
+        self.clock.start()
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="pmhub-sandbox", daemon=True
         )
@@ -100,24 +212,41 @@ class SandboxServer:
     ) -> None:
         self.stop()
 
-    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> ApiResponse:
-        """Answer one request; `target` is the raw request target (path and query)."""
+    def handle(
+        self, method: str, target: str, headers: dict[str, str], body: bytes, client: str = "127.0.0.1"
+    ) -> ApiResponse:
+        """Answer one request; `target` is the raw request target (path and query), `client` its address."""
         parts = urlsplit(target)
+        if parts.path.startswith(PREFIX):
+            return self._admin.handle(method, parts.path, body, client)
         with self._log_lock:
             self._log.append((method, parts.path))
+        api = next((api for prefix, api in self._apis if parts.path.startswith(prefix)), None)
+        template = api.template(method, parts.path) if api is not None else None
+        self._stats.count(f"{method} {template or 'unmatched'}")
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
-        api = next((api for prefix, api in self._apis if parts.path.startswith(prefix)), None)
         if api is None:
             return text_response(404, f"Not found: {parts.path}")
-        fault = self._faults.take(parts.path)
+        fault, near_limit = self._faults.take(parts.path)
+        now = self.clock.now()
         if fault is not None:
-            return api.fault(fault.status, fault.retry_after)
-        now = max(datetime.now(UTC), self.portfolio.now)
+            response = api.fault(fault.status, fault.retry_after)
+            if fault.reason is not None:
+                reset = now + timedelta(seconds=fault.retry_after or 0)
+                response = response.with_headers(
+                    ("X-RateLimit-Limit", "350"),
+                    ("X-RateLimit-Remaining", "0"),
+                    ("X-RateLimit-Reset", reset.strftime("%Y-%m-%dT%H:%MZ")),
+                    ("RateLimit-Reason", fault.reason),
+                    ("X-RateLimit-NearLimit", "true"),
+                )
+            return response
         request = ApiRequest(
             method, parts.path, parse_qs(parts.query, keep_blank_values=True), headers, body, self.url, now
         )
-        return api.dispatch(request)
+        response = api.dispatch(request)
+        return response.with_headers(("X-RateLimit-NearLimit", "true")) if near_limit else response
 
 
 def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
@@ -133,7 +262,7 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in self.headers.items()}
             try:
-                response = server.handle(self.command, self.path, headers, body)
+                response = server.handle(self.command, self.path, headers, body, str(self.client_address[0]))
             except Exception as problem:  # a sandbox bug must not look like a hung server
                 response = text_response(500, f"sandbox error: {problem!r}")
             self.send_response(response.status)

@@ -35,13 +35,21 @@ def iso_z(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + _millis(dt) + "Z"
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+
+
 def epoch_ms(dt: datetime) -> int:
-    """Milliseconds since the unix epoch, as Jira's worklog feeds and JQL bounds use."""
-    return int(dt.timestamp() * 1000)
+    """Milliseconds since the unix epoch, as Jira's worklog feeds and JQL bounds use.
+
+    Integer arithmetic, not dt.timestamp() * 1000: the float product can land a hair under a whole
+    millisecond and truncate to the previous one, which would move items across paging boundaries.
+    """
+    return (dt - _EPOCH) // _MS
 
 
 def from_epoch_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+    return _EPOCH + ms * _MS
 
 
 class ObjectIds:

@@ -9,10 +9,10 @@ and Confluence space PMO. The NOISE project, the extra board and space ENG are e
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sandbox.jira_catalog import SPRINT_FIELD, STATUS_BY_ID, STORY_POINTS_FIELD
+from sandbox.jira_catalog import POINTS_FIELD_NAMES, SPRINT_FIELD, STATUS_BY_ID
 from sandbox.model import JiraIssue, Sprint, TrelloBoard
 
 
@@ -72,6 +72,14 @@ class GroundTruth:
     carrying listBefore/listAfter on those boards. sprints: distinct sprints (any state) of the
     portfolio projects' boards. worklogs: worklogs on those issues. documents: current pages of space
     PMO. budgets: one per portfolio project, all from charter pages.
+
+    jira_work_items / jira_status_changes: the Jira part of work_items / status_changes.
+    The four counters below are 0 at generation time; after mutations a running sandbox recomputes
+    the truth (sandbox.live_truth), where work_items also keeps every issue the client was ever
+    served, and they say how many of those rows are soft-deleted or changed: work_items_deleted
+    (the issue was deleted), work_items_not_visible (its project was revoked or the issue restricted),
+    work_items_moved (its key changed by a move), worklogs_deleted (counted worklogs that were deleted).
+    All three work_items counters are Jira rows (also readable as jira_work_items_deleted etc.).
     """
 
     work_items: int
@@ -81,9 +89,27 @@ class GroundTruth:
     documents: int
     budgets: int
     projects: tuple[ProjectTruth, ...]
+    jira_work_items: int = 0
+    jira_status_changes: int = 0
+    work_items_deleted: int = 0
+    work_items_not_visible: int = 0
+    work_items_moved: int = 0
+    worklogs_deleted: int = 0
 
     def project(self, project_id: str) -> ProjectTruth:
         return next(p for p in self.projects if p.project_id == project_id)
+
+    @property
+    def jira_work_items_deleted(self) -> int:
+        return self.work_items_deleted
+
+    @property
+    def jira_work_items_not_visible(self) -> int:
+        return self.work_items_not_visible
+
+    @property
+    def jira_work_items_moved(self) -> int:
+        return self.work_items_moved
 
 
 @dataclass(frozen=True)
@@ -106,8 +132,8 @@ def state_at(issue: JiraIssue, at: datetime) -> IssueState:
     items = [(h.created, item) for h in issue.histories for item in h.items]
     status, sprints, points = issue.status_id, issue.sprint_ids, issue.story_points
     # Rewind: the "from" side of the first change of each field is its value at creation.
-    for field, attr in (("status", "status"), (SPRINT_FIELD, "sprints"), (STORY_POINTS_FIELD, "points")):
-        first = next((item for _at, item in items if item.field_id == field), None)
+    for fields, attr in (({"status"}, "status"), ({SPRINT_FIELD}, "sprints"), (POINTS_FIELD_NAMES.keys(), "points")):
+        first = next((item for _at, item in items if item.field_id in fields), None)
         if first is None:
             continue
         if attr == "status":
@@ -123,7 +149,7 @@ def state_at(issue: JiraIssue, at: datetime) -> IssueState:
             status = item.to_value or status
         elif item.field_id == SPRINT_FIELD:
             sprints = _sprint_ids(item.to_value)
-        elif item.field_id == STORY_POINTS_FIELD:
+        elif item.field_id in POINTS_FIELD_NAMES:
             points = _points(item.to_value)
     return IssueState(status, sprints, points)
 
@@ -132,7 +158,22 @@ def _is_done(status_id: str) -> bool:
     return STATUS_BY_ID[status_id].category.key == "done"
 
 
+def sprint_members(issues: Sequence[JiraIssue]) -> dict[int, list[JiraIssue]]:
+    """Sprint id -> the issues whose Sprint field ever held it: the only ones a sprint report can count."""
+    members: dict[int, list[JiraIssue]] = {}
+    for issue in issues:
+        ever = set(issue.sprint_ids)
+        for history in issue.histories:
+            for item in history.items:
+                if item.field_id == SPRINT_FIELD:
+                    ever.update(_sprint_ids(item.from_value), _sprint_ids(item.to_value))
+        for sprint_id in ever:
+            members.setdefault(sprint_id, []).append(issue)
+    return members
+
+
 def sprint_truth(sprint: Sprint, issues: Sequence[JiraIssue]) -> SprintTruth:
+    """The sprint report of `sprint` over `issues` (passing only sprint_members(...)[id] is enough)."""
     assert sprint.start is not None and sprint.complete is not None
     committed = [
         s
@@ -177,3 +218,22 @@ def trello_figures(board: TrelloBoard | None) -> tuple[int, int, int, int]:
 
 def status_items(issues: Sequence[JiraIssue]) -> int:
     return sum(1 for i in issues for h in i.histories for item in h.items if item.field == "status")
+
+
+def project_figures(
+    base: ProjectTruth, issues: Sequence[JiraIssue], board: TrelloBoard | None, closed: Sequence[Sprint]
+) -> ProjectTruth:
+    """`base` (charter figures) with its item, point, hour and sprint figures computed from the data."""
+    items, done, points, points_done, hours = jira_figures(issues)
+    cards, cards_done, archived, _moves = trello_figures(board)
+    members = sprint_members(issues)
+    return replace(
+        base,
+        items_total=items + cards,
+        items_done=done + cards_done,
+        cards_archived=archived,
+        points_total=points,
+        points_done=points_done,
+        worklog_hours=hours,
+        sprints=tuple(sprint_truth(s, members.get(s.id, [])) for s in closed),
+    )

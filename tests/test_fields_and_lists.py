@@ -2,7 +2,7 @@
 
 import pytest
 
-from models.fields import FieldResolutionError, resolve_sprint, resolve_story_points
+from models.fields import FieldResolutionError, choose_story_points, resolve_sprint
 from models.trello_lists import categorize_lists
 
 SP_JSW = {
@@ -18,28 +18,39 @@ SP_FLOAT = {
 SPRINT = {"id": "customfield_10020", "name": "Sprint", "schema": {"custom": "com.pyxis.greenhopper.jira:gh-sprint"}}
 
 
-def test_schema_type_wins_over_name():
-    mapping = resolve_story_points([SP_FLOAT, SP_JSW, SPRINT], None, "acme")
+def test_typed_field_is_the_default_when_no_values_yet():
+    mapping = choose_story_points([SP_FLOAT, SP_JSW, SPRINT], None, "jira:acme")
     assert (mapping.field_id, mapping.matched_by) == ("customfield_10016", "schema.custom")
 
 
 def test_name_match_when_no_typed_field():
-    mapping = resolve_story_points([SP_FLOAT, SPRINT], None, "acme")
+    mapping = choose_story_points([SP_FLOAT, SPRINT], None, "jira:acme")
     assert (mapping.field_id, mapping.matched_by) == ("customfield_10002", "name")
 
 
-def test_two_typed_fields_are_ambiguous_and_override_wins():
-    twin = {**SP_JSW, "id": "customfield_10099"}
-    with pytest.raises(FieldResolutionError, match="several story-points fields"):
-        resolve_story_points([SP_JSW, twin], None, "acme")
-    assert resolve_story_points([SP_JSW, twin], "customfield_10099", "acme").matched_by == "config"
+def test_the_field_holding_values_in_a_project_wins():
+    mapping = choose_story_points([SP_JSW, SP_FLOAT], None, "jira:acme APL", {"customfield_10002": 40})
+    assert (mapping.field_id, mapping.matched_by) == ("customfield_10002", "values")
+
+
+def test_two_fields_with_values_are_ambiguous_and_override_wins():
+    values = {"customfield_10016": 3, "customfield_10002": 40}
+    with pytest.raises(FieldResolutionError, match=r"several story-points fields hold values: .*40 issues"):
+        choose_story_points([SP_JSW, SP_FLOAT], None, "jira:acme APL", values)
+    assert choose_story_points([SP_JSW, SP_FLOAT], "customfield_10002", "jira:acme", values).matched_by == "config"
+
+
+def test_two_untyped_candidates_without_values_are_ambiguous():
+    twin = {**SP_FLOAT, "id": "customfield_10099", "name": "Story point estimate", "schema": {}}
+    with pytest.raises(FieldResolutionError, match="none holds values yet"):
+        choose_story_points([SP_FLOAT, twin], None, "jira:acme")
 
 
 def test_missing_field_and_bad_override_are_errors():
     with pytest.raises(FieldResolutionError, match="no story-points field"):
-        resolve_story_points([SPRINT], None, "acme")
+        choose_story_points([SPRINT], None, "jira:acme")
     with pytest.raises(FieldResolutionError, match="does not exist"):
-        resolve_story_points([SP_JSW], "customfield_1", "acme")
+        choose_story_points([SP_JSW], "customfield_1", "jira:acme")
 
 
 def test_sprint_field():

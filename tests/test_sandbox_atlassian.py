@@ -12,6 +12,7 @@ import requests
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
 from sandbox.http_kit import ApiRequest
 from sandbox.jira_api import JiraApi
+from sandbox.jira_state import JiraState
 from sandbox.timefmt import epoch_ms
 
 PORTFOLIO_KEYS = ("APL", "BOR", "DRC")
@@ -153,7 +154,7 @@ def test_jql_updated_bounds_accept_epoch_millis_and_minute_datetimes(portfolio, 
 
 
 def test_worklog_feed_skips_the_last_minute_and_lists_by_id(portfolio, sandbox, jira):
-    api = JiraApi(portfolio, tokens=None)  # type: ignore[arg-type]  # the worklog feed needs no tokens
+    api = JiraApi(portfolio, JiraState(portfolio), tokens=None)  # type: ignore[arg-type]  # the feed needs no tokens
     newest = max((w for i in portfolio.issues for w in i.worklogs), key=lambda w: (w.updated, w.id))
 
     def feed(now):

@@ -21,7 +21,9 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
+from sandbox import SandboxServer, generate
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN, TRELLO_KEY, TRELLO_TOKEN
+from tests.conftest import ANCHOR
 
 SPECS = Path(__file__).resolve().parents[1].parent / "shared" / "specs"
 if not SPECS.is_dir():
@@ -94,6 +96,8 @@ SUBSTITUTES = {
 # its body is checked against Jira's ErrorCollection.
 GONE = {("GET", "/rest/api/3/search"), ("POST", "/rest/api/3/search")}
 
+# A bulk fetch with an unknown key, so the response carries issueErrors too.
+BULKFETCH = {"issueIdsOrKeys": ["APL-1", "10001", "NOPE-1"], "fields": ["*all"], "expand": ["changelog"]}
 # (method, sandbox route template, query parameters, JSON body)
 SAMPLES: list[tuple[str, str, dict[str, Any], Any]] = [
     ("GET", "/rest/api/3/myself", {}, None),
@@ -118,6 +122,10 @@ SAMPLES: list[tuple[str, str, dict[str, Any], Any]] = [
         },
     ),
     ("POST", "/rest/api/3/changelog/bulkfetch", {}, {"issueIdsOrKeys": ["APL-1", "APL-2", "DRC-3"], "maxResults": 30}),
+    ("POST", "/rest/api/3/search/approximate-count", {}, {"jql": "project = APL AND updated >= -30d"}),
+    ("GET", "/rest/api/3/issue/{issueIdOrKey}", {"expand": "changelog"}, None),
+    ("POST", "/rest/api/3/issue/bulkfetch", {}, BULKFETCH),
+    ("GET", "/rest/api/3/project/{projectIdOrKey}", {}, None),
     ("GET", "/rest/api/3/worklog/updated", {"since": 0}, None),
     ("GET", "/rest/api/3/worklog/deleted", {"since": 0}, None),
     ("POST", "/rest/api/3/worklog/list", {}, {"ids": list(range(10001, 10101))}),
@@ -179,7 +187,10 @@ def apis(raw_specs) -> dict[str, OpenAPI]:
 
 def fill(template: str, portfolio) -> str:
     pmo = next(s for s in portfolio.spaces if s.key == "PMO")
+    busiest = max((i for i in portfolio.issues if i.project_key == "DRC"), key=lambda i: len(i.histories))
     values = {
+        "issueIdOrKey": busiest.key,
+        "projectIdOrKey": "DRC",
         "board_id": "1",
         "space": pmo.id,
         "page": pmo.pages[1].id,
@@ -257,3 +268,33 @@ def test_jira_error_bodies_match_error_collection(sandbox, raw_specs):
     assert [r.status_code for r in responses] == [401, 400, 404]
     for response in responses:
         assert component_errors(raw_specs["jira"], "jira", "ErrorCollection", response.json()) == []
+
+
+def test_point_lookup_and_bulk_errors_match_error_collection(portfolio, raw_specs):
+    """404 (deleted), 403 (issue-level security), 404 project and 400 bulkfetch all use ErrorCollection."""
+    auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
+    with SandboxServer(portfolio) as srv:
+        (gone,) = srv.delete_issues(1, seed=1).issue_ids
+        (hidden,) = srv.restrict_issues(1, seed=2).issue_ids
+        responses = [
+            requests.get(f"{srv.url}/rest/api/3/issue/{gone}", auth=auth),
+            requests.get(f"{srv.url}/rest/api/3/issue/{hidden}", auth=auth),
+            requests.get(f"{srv.url}/rest/api/3/project/NOPE", auth=auth),
+            requests.post(f"{srv.url}/rest/api/3/issue/bulkfetch", json={"issueIdsOrKeys": ["1"] * 101}, auth=auth),
+        ]
+    assert [r.status_code for r in responses] == [404, 403, 404, 400]
+    for response in responses:
+        assert component_errors(raw_specs["jira"], "jira", "ErrorCollection", response.json()) == []
+
+
+@pytest.mark.parametrize("variant", [{"story_point_fields": "both"}, {"sprint_field_format": "legacy"}])
+def test_site_variants_still_match_the_spec(variant, apis):
+    """The field catalogue and issues of the variant sites validate too (Sprint strings, a float points field)."""
+    site = generate(seed=7, anchor=ANCHOR, **variant)
+    auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
+    busy = next(i for i in site.issues if i.project_key == "APL" and i.sprint_ids and i.story_points)
+    with SandboxServer(site) as srv:
+        for path, params in (("/rest/api/3/field", {}), (f"/rest/api/3/issue/{busy.key}", {"expand": "changelog"})):
+            response = requests.get(f"{srv.url}{path}", params=params, auth=auth)
+            assert response.status_code == 200
+            apis["jira"].validate_response(RequestsOpenAPIRequest(response.request), RequestsOpenAPIResponse(response))

@@ -16,7 +16,9 @@ from urllib.parse import quote, urlsplit
 from connectors.confluence.paging import iter_cursor_pages
 from connectors.http import HttpClient
 from connectors.parallel import chunked
+from connectors.ratelimit import shared_limiter
 from connectors.stats import RequestStats
+from connectors.urls import host_of
 
 PAGE_LIMIT = 250  # the documented maximum `limit` for spaces, pages and versions
 SPACE_KEYS_PER_CALL = 250  # `keys` accepts at most 250 items
@@ -48,6 +50,8 @@ class ConfluenceClient:
     ) -> ConfluenceClient:
         """Build a client for the site ``.../wiki`` or the gateway base URL."""
         hints = {**CONFLUENCE_HINTS, **http_kwargs.pop("hints", {})}
+        if "sleep" not in http_kwargs:  # an injected sleep is a test clock: keep its limiter private
+            http_kwargs.setdefault("rate_limiter", shared_limiter(host_of(base_url), f"{email}:{token}"))
         http = HttpClient(source, api_root(base_url), auth=(email, token), hints=hints, **http_kwargs)
         return cls(http)
 

@@ -16,10 +16,13 @@ from connectors.errors import ApiError
 from connectors.http import HttpClient
 from connectors.jira import settings
 from connectors.jira.changelogs import complete_changelogs, fetch_changelogs
+from connectors.jira.issues import iter_issue_batches, lookup_issue, project_visible
 from connectors.jira.paging import iter_offset_pages, iter_token_pages
 from connectors.jira.worklogs import changed_worklog_ids, fetch_worklogs
 from connectors.parallel import chunked
+from connectors.ratelimit import shared_limiter
 from connectors.stats import RequestStats
+from connectors.urls import host_of
 
 
 class JiraClient:
@@ -32,6 +35,8 @@ class JiraClient:
     def from_credentials(cls, source: str, base_url: str, email: str, token: str, **http_kwargs: Any) -> JiraClient:
         """Build a client for `base_url` (site or gateway) authenticated as email + API token."""
         hints = {**settings.JIRA_HINTS, **http_kwargs.pop("hints", {})}
+        if "sleep" not in http_kwargs:  # an injected sleep is a test clock: keep its limiter private
+            http_kwargs.setdefault("rate_limiter", shared_limiter(host_of(base_url), f"{email}:{token}"))
         return cls(HttpClient(source, base_url, auth=(email, token), hints=hints, **http_kwargs))
 
     @property
@@ -111,6 +116,22 @@ class JiraClient:
         (e.g. status, Sprint, story points); batches run concurrently.
         """
         return fetch_changelogs(self.http, _names(issue_ids, "issue_ids"), _names(field_ids, "field_ids"))
+
+    def issue_batches(
+        self, issue_ids: Iterable[str], fields: Sequence[str], expand: Sequence[str] = ()
+    ) -> Iterator[tuple[list[dict[str, Any]], list[str]]]:
+        """``(issues, ids not returned)`` per 100 ids via parallel ``issue/bulkfetch`` calls, in order."""
+        return iter_issue_batches(self.http, (str(i) for i in issue_ids), _names(fields, "fields"), expand)
+
+    def lookup_issue(
+        self, issue_id: str, fields: Sequence[str], expand: Sequence[str] = ()
+    ) -> tuple[int, dict[str, Any] | None]:
+        """Point lookup: ``(200, issue)``, ``(404, None)`` or ``(403, None)``."""
+        return lookup_issue(self.http, issue_id, fields, expand)
+
+    def project_visible(self, project_key_or_id: str) -> bool:
+        """Whether the account can still see the project."""
+        return project_visible(self.http, project_key_or_id)
 
     def with_complete_changelogs(self, issues: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Yield `issues` (input order) with truncated ``changelog.histories`` completed in bulk."""

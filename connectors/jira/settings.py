@@ -34,3 +34,8 @@ JIRA_HINTS = {
     403: "the account lacks Browse Projects (or Jira Software) permission here",
     410: "this endpoint was removed on Jira Cloud; upgrade pmhub to the replacement API",
 }
+
+ISSUE = "/rest/api/3/issue/{issue_id}"
+ISSUE_BULKFETCH = "/rest/api/3/issue/bulkfetch"
+PROJECT = "/rest/api/3/project/{project}"
+ISSUES_PER_BULKFETCH = 100  # issue/bulkfetch: 100 with changelog/multi-valued fields (1000 only without)

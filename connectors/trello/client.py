@@ -17,8 +17,10 @@ from urllib.parse import quote
 
 from connectors.http import HttpClient
 from connectors.parallel import ordered_map
+from connectors.ratelimit import shared_limiter
 from connectors.stats import RequestStats
 from connectors.trello.ids import id_order, is_trello_id
+from connectors.urls import host_of
 
 PAGE_LIMIT = 1000  # the maximum Trello serves per request for actions and cards
 TRELLO_HINTS = {
@@ -45,6 +47,9 @@ class TrelloClient:
     ) -> TrelloClient:
         """Build a client; `base_url` is the API host (``/1`` is added to every path)."""
         hints = {**TRELLO_HINTS, **http_kwargs.pop("hints", {})}
+        # Trello counts per token and per key; the token names the member, so key+token is the pair.
+        if "sleep" not in http_kwargs:  # an injected sleep is a test clock: keep its limiter private
+            http_kwargs.setdefault("rate_limiter", shared_limiter(host_of(base_url), f"{key}:{token}"))
         return cls(HttpClient(source, base_url, auth_params={"key": key, "token": token}, hints=hints, **http_kwargs))
 
     @property

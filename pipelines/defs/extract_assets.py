@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,13 +14,13 @@ from connectors.jira import JiraClient
 from connectors.trello import TrelloClient
 from models.config import ConfluenceSource, JiraSource, PmhubConfig, TrelloSource
 from pipelines.defs.resources import PmhubResource
-from pipelines.extract.common import ExtractResult
+from pipelines.extract.common import ExtractResult, SourceState
 from pipelines.extract.confluence import extract_confluence
 from pipelines.extract.jira import extract_jira
 from pipelines.extract.trello import extract_trello
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
-from pipelines.warehouse import read_cursor_file
+from pipelines.warehouse import read_extract_state
 
 EXTRACT_GROUP = "extract"
 
@@ -31,7 +32,7 @@ class Tool:
     name: str
     sources: Callable[[PmhubConfig], list[Any]]
     client: Callable[[str, Any], Any]
-    extract: Callable[[Any, Any, Mapping[str, str], LandingWriter], ExtractResult]
+    extract: Callable[[Any, Any, SourceState, LandingWriter], ExtractResult]
 
 
 def _jira_client(source_id: str, s: JiraSource) -> JiraClient:
@@ -57,27 +58,33 @@ TOOLS = {
 
 def land_tool(pmhub: PmhubResource, tool: Tool) -> dg.MaterializeResult[None]:
     """Extract every source of one tool into its own landing batch; a failure leaves no batch."""
+    started = time.perf_counter()
     per_source: dict[str, dict[str, Any]] = {}
     for source in tool.sources(pmhub.config()):
         source_id = f"{tool.name}:{source.name}"
         progress.info("extracting %s…", source_id)
         client = tool.client(source_id, source)
-        cursors = {} if pmhub.full_refresh else read_cursor_file(pmhub.warehouse_file()).get(source_id, {})
+        state = SourceState.from_json(read_extract_state(pmhub.warehouse_file()).get(source_id), pmhub.full_refresh)
         writer = LandingWriter(pmhub.landing(), source_id)
         try:
-            result = tool.extract(source, client, cursors, writer)
+            result = tool.extract(source, client, state, writer)
         except BaseException:
             writer.abort()
             raise
         stats = client.stats.as_dict()
-        writer.commit(result.cursors, stats)
-        per_source[source_id] = {"records": sum(result.counts.values()), **stats}
-    totals: dict[str, int] = {}
+        writer.commit(result.cursors, {**stats, "warnings": result.warnings})
+        for warning in result.warnings:
+            progress.warning("%s", warning)
+        per_source[source_id] = {"records": sum(result.counts.values()), **stats, "warnings": len(result.warnings)}
+    totals: dict[str, float] = {}
     for stats in per_source.values():
         for key, value in stats.items():
-            if isinstance(value, int):
+            if isinstance(value, int | float) and not isinstance(value, bool):
                 totals[key] = totals.get(key, 0) + value
-    return dg.MaterializeResult(metadata={"sources": len(per_source), **totals, "per_source": per_source})
+    duration = round(time.perf_counter() - started, 3)
+    return dg.MaterializeResult(
+        metadata={"sources": len(per_source), **totals, "per_source": per_source, "duration_s": duration}
+    )
 
 
 @dg.asset(group_name=EXTRACT_GROUP, kinds={"jira"})

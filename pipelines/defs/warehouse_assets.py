@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import dagster as dg
 
 from pipelines.defs.extract_assets import confluence_landing, jira_landing, trello_landing
 from pipelines.defs.resources import PmhubResource
 from pipelines.progress import progress
 from pipelines.transform import build_core, build_marts
-from pipelines.warehouse import committed_cursors, connect, load_batches, write_cursor_file
+from pipelines.warehouse import connect, extract_state, load_batches, write_extract_state
 
 # DuckDB allows one writing process per file; every asset that writes shares this pool (limit 1).
 WRITER_POOL = "duckdb_writer"
@@ -22,18 +24,20 @@ WRITER_POOL = "duckdb_writer"
 )
 def raw_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     """Raw API objects as JSON, newest version per (source, id), with the sync cursors they advance to."""
+    started = time.perf_counter()
     warehouse = pmhub.warehouse_file()
     progress.info("loading landing batches into %s…", warehouse.name)
     with connect(warehouse) as conn:
         result = load_batches(conn, pmhub.landing())
-        cursors = committed_cursors(conn)
-    write_cursor_file(warehouse, cursors)
+        state = extract_state(conn)
+    write_extract_state(warehouse, state)
     return dg.MaterializeResult(
         metadata={
             "batches_applied": result.batches_applied,
             "batches_already_applied": result.batches_skipped,
             "records": result.records,
             "warehouse": str(warehouse),
+            "duration_s": round(time.perf_counter() - started, 3),
         }
     )
 
@@ -41,18 +45,24 @@ def raw_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
 @dg.asset(group_name="warehouse", deps=[raw_tables], pool=WRITER_POOL, kinds={"duckdb"})
 def core_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     """The common project model (`core.*`): work items, status changes, sprints, worklogs, budgets…"""
+    started = time.perf_counter()
     progress.info("building core tables…")
     with connect(pmhub.warehouse_file()) as conn:
         report = build_core(conn, pmhub.config(), pmhub.as_of_date())
     return dg.MaterializeResult(
-        metadata={**{k: v for k, v in report.rows.items()}, "problems": "\n".join(report.problems) or "none"}
+        metadata={
+            **report.rows,
+            "problems": "\n".join(report.problems) or "none",
+            "duration_s": round(time.perf_counter() - started, 3),
+        }
     )
 
 
 @dg.asset(group_name="warehouse", deps=[core_tables], pool=WRITER_POOL, kinds={"duckdb"})
 def mart_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     """Metrics (`mart.*`): progress, velocity, earned value and the portfolio table."""
+    started = time.perf_counter()
     progress.info("computing marts…")
     with connect(pmhub.warehouse_file()) as conn:
         report = build_marts(conn, pmhub.config(), pmhub.as_of_date())
-    return dg.MaterializeResult(metadata=dict(report.rows))
+    return dg.MaterializeResult(metadata={**report.rows, "duration_s": round(time.perf_counter() - started, 3)})

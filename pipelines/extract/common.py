@@ -14,6 +14,29 @@ class ExtractError(RuntimeError):
     """A source answered, but not with what the config asked for (e.g. a project it cannot see)."""
 
 
+@dataclass(frozen=True)
+class SourceState:
+    """What an extract knows from the last committed load of its source.
+
+    cursors: incremental watermarks. known_issue_ids: Jira project id → ids of issues the warehouse
+    holds as live (for the census). project_keys: Jira project id → key at the last load.
+    """
+
+    cursors: dict[str, str] = field(default_factory=dict)
+    known_issue_ids: dict[str, list[str]] = field(default_factory=dict)
+    project_keys: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None, full_refresh: bool = False) -> SourceState:
+        data = data or {}
+        return cls(
+            # A full refresh re-reads everything but still checks what vanished since last time.
+            cursors={} if full_refresh else dict(data.get("cursors", {})),
+            known_issue_ids={k: list(v) for k, v in data.get("known_issue_ids", {}).items()},
+            project_keys=dict(data.get("project_keys", {})),
+        )
+
+
 @dataclass
 class ExtractResult:
     """What one source's extract produced: counts per entity and the cursors it advances to."""
@@ -21,7 +44,7 @@ class ExtractResult:
     source_id: str
     counts: dict[str, int] = field(default_factory=dict)
     cursors: dict[str, str] = field(default_factory=dict)
-    stats: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse_api_time(value: str) -> datetime:

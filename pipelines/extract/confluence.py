@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from connectors.confluence import ConfluenceClient
 from models.config import ConfluenceSource
-from pipelines.extract.common import ExtractResult, require_visible
+from pipelines.extract.common import ExtractResult, SourceState, require_visible
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
 
 
 def extract_confluence(
-    source: ConfluenceSource, client: ConfluenceClient, cursors: Mapping[str, str], writer: LandingWriter
+    source: ConfluenceSource, client: ConfluenceClient, state: SourceState, writer: LandingWriter
 ) -> ExtractResult:
     result = ExtractResult(writer.source_id)
     spaces = list(client.iter_spaces(source.spaces))

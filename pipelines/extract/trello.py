@@ -7,12 +7,11 @@ with `since` = the last committed action's time minus an overlap and deduplicate
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 
 from connectors.trello import TrelloClient, trello_id_time
 from models.config import TrelloSource
-from pipelines.extract.common import ExtractResult, require_visible
+from pipelines.extract.common import ExtractResult, SourceState, require_visible
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
 
@@ -20,9 +19,10 @@ ACTION_OVERLAP = timedelta(hours=1)
 
 
 def extract_trello(
-    source: TrelloSource, client: TrelloClient, cursors: Mapping[str, str], writer: LandingWriter
+    source: TrelloSource, client: TrelloClient, state: SourceState, writer: LandingWriter
 ) -> ExtractResult:
     result = ExtractResult(writer.source_id)
+    cursors = state.cursors
     boards = list(client.iter_boards(source.boards))
     require_visible(writer.source_id, "board", source.boards, (b["id"] for b in boards))
     writer.write("trello_boards", boards)

@@ -3,6 +3,13 @@ SELECT r.source_id || ':project:' || r.id AS container_id, r.source_id, 'jira' A
 FROM raw.jira_projects r
 LEFT JOIN meta.cfg_containers m ON m.tool = 'jira' AND m.source_id = r.source_id AND m.ref = r.payload ->> '$.key'
 UNION ALL
+-- Projects known only through an issue that moved there (outside the synced projects).
+SELECT DISTINCT ON (i.source_id, i.project_ext_id)
+       i.source_id || ':project:' || i.project_ext_id, i.source_id, 'jira', i.project_ext_id, i.project_key,
+       i.project_name, NULL
+FROM stage.jira_issues i
+ANTI JOIN raw.jira_projects r ON r.source_id = i.source_id AND r.id = i.project_ext_id
+UNION ALL
 SELECT r.source_id || ':board:' || r.id, r.source_id, 'trello', r.id, r.payload ->> '$.shortLink',
        r.payload ->> '$.name', m.project_id
 FROM raw.trello_boards r

@@ -23,7 +23,7 @@ SELECT j.item_id, j.source_id, j.source_id || ':project:' || j.project_ext_id AS
        j.story_points, j.estimate_hours,
        CASE WHEN j.parent_ext IS NOT NULL THEN j.source_id || ':' || j.parent_ext END AS parent_item_id,
        s.base_url || '/browse/' || j.key AS url,
-       false AS is_deleted, NULL::TIMESTAMPTZ AS deleted_at, NULL AS deletion_reason
+       j.is_deleted, j.deleted_at, j.deletion_reason
 FROM stage.jira_issues j
 JOIN timing t USING (item_id)
 JOIN meta.cfg_sources s ON s.source_id = j.source_id

@@ -1,4 +1,5 @@
--- One row per Jira issue, current state, with the site's story-points and sprint fields resolved.
+-- One row per Jira issue, current state, with the story-points field of its project and the site's
+-- sprint field resolved (field ids come from meta.field_mapping, validated as customfield_<n>).
 CREATE OR REPLACE TABLE stage.jira_issues AS
 SELECT
     r.source_id,
@@ -19,11 +20,19 @@ SELECT
     TRY_CAST(json_extract_string(r.payload -> '$.fields', '$.' || sp.field_id) AS DOUBLE) AS story_points,
     TRY_CAST(r.payload ->> '$.fields.timeoriginalestimate' AS DOUBLE) / 3600.0 AS estimate_hours,
     r.payload ->> '$.fields.parent.id' AS parent_ext,
-    -- The path is built from a validated field id; wildcards are only allowed in constant paths.
-    json_extract_string(json_extract(r.payload -> '$.fields', '$.' || spr.field_id), '$[*].id') AS current_sprint_ids,
-    r.payload -> '$.changelog.histories' AS histories
+    pmhub_sprint_ids(json_extract(r.payload -> '$.fields', '$.' || spr.field_id)) AS current_sprint_ids,
+    r.payload -> '$.changelog.histories' AS histories,
+    r.payload ->> '$.fields.project.name' AS project_name,
+    -- A tombstone counts only if it is not older than the issue's latest version: an issue seen
+    -- again later (access restored, search caught up) is live again.
+    t.id IS NOT NULL AS is_deleted,
+    pmhub_ts(t.payload ->> '$.detected_at') AS deleted_at,
+    t.payload ->> '$.reason' AS deletion_reason
 FROM raw.jira_issues r
+LEFT JOIN raw.jira_issue_tombstones t ON t.source_id = r.source_id AND t.id = r.id AND t.batch_id >= r.batch_id
 LEFT JOIN stage.jira_status_categories sc
     ON sc.source_id = r.source_id AND sc.status_id = r.payload ->> '$.fields.status.id'
-LEFT JOIN meta.field_mapping sp ON sp.source_id = r.source_id AND sp.purpose = 'story_points'
+LEFT JOIN meta.field_mapping sp
+    ON sp.source_id = r.source_id AND sp.purpose = 'story_points'
+   AND (sp.project_key IS NULL OR sp.project_key = r.payload ->> '$.fields.project.key')
 LEFT JOIN meta.field_mapping spr ON spr.source_id = r.source_id AND spr.purpose = 'sprint';

@@ -1,0 +1,244 @@
+"""Jira sync benchmark: a sandbox site of N issues behind a fixed latency, a full sync, then an
+incremental sync after 1% of the issues changed.
+
+For each run it prints the wall time (whole `pmhub sync --only jira` process, and per step), the
+requests made per endpoint, the theoretical minimum number of requests for the dataset (computed
+from the documented page-size limits, see `minimum_requests`), and the peak RSS of the sync
+process. The sandbox runs in its own process, so its memory is not counted.
+
+    .venv/bin/python bench/jira_sync.py --issues 10000 100000 --latency-ms 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PMHUB = [sys.executable, "-m", "pipelines.cli"]
+
+# Documented page-size limits (Jira Cloud REST v3 / agile 1.0), as the connector uses them.
+IDS_PER_SEARCH_PAGE = 5000  # search/jql with fields=id
+ISSUES_PER_BULKFETCH = 100  # issue/bulkfetch with changelog expand
+EMBEDDED_HISTORIES = 40  # issue/bulkfetch embeds the 40 most recent histories
+CHANGELOG_ISSUES_PER_CALL = 1000  # changelog/bulkfetch issues per request sequence
+WORKLOGS_PER_PAGE = 1000  # worklog/updated page and worklog/list call
+AGILE_PAGE = 50  # boards and sprints
+
+
+@dataclass
+class Run:
+    label: str
+    wall_s: float
+    steps: str
+    peak_rss_mb: float
+    requests: dict[str, int]
+    minimum: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.requests.values())
+
+    @property
+    def minimum_total(self) -> int:
+        return sum(self.minimum.values())
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def _post(url: str, body: Any) -> Any:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=600) as response:
+        return json.loads(response.read() or b"null")
+
+
+def start_sandbox(issues: int, latency_ms: int, folder: Path) -> tuple[subprocess.Popen[str], str, dict[str, str]]:
+    config = folder / "pmhub.yaml"
+    proc = subprocess.Popen(
+        [
+            *PMHUB,
+            "sandbox",
+            "serve",
+            "--port",
+            "0",
+            "--scale",
+            f"jira_issues={issues}",
+            "--latency-ms",
+            str(latency_ms),
+            "--config-out",
+            str(config),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    text = ""
+    for line in proc.stdout:
+        text += line
+        if line.startswith("Press Ctrl-C"):
+            break
+    url = re.search(r"listening on (http://127\.0\.0\.1:\d+)", text)
+    if not url:
+        proc.kill()
+        raise RuntimeError(f"sandbox did not start:\n{text}")
+    return proc, url.group(1), dict(re.findall(r"export (\w+)=(\S+)", text))
+
+
+def sync(label: str, folder: Path, env: dict[str, str], sandbox: str) -> tuple[float, str, float, dict[str, int]]:
+    """Run one `pmhub sync --only jira` process; wall time, step times, peak RSS (MB), requests."""
+    _post(f"{sandbox}/_sandbox/reset-stats", {})
+    out_file, err_file = folder / f"{label}.out", folder / f"{label}.err"
+    started = time.perf_counter()
+    with out_file.open("w") as out, err_file.open("w") as err:
+        proc = subprocess.Popen(
+            [
+                *PMHUB,
+                "sync",
+                "--config",
+                str(folder / "pmhub.yaml"),
+                "--db",
+                str(folder / "bench.duckdb"),
+                "--only",
+                "jira",
+            ],
+            stdout=out,
+            stderr=err,
+            env={**os.environ, **env},
+        )
+        # wait4 gives this child's own peak RSS (getrusage(RUSAGE_CHILDREN) would mix all children).
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"{label}: sync failed: {err_file.read_text().strip()}")
+    summary = next((line for line in out_file.read_text().splitlines() if line.startswith("synced into")), "")
+    steps = re.search(r"\((.*)\)", summary)
+    stats = _get(f"{sandbox}/_sandbox/stats")
+    jira = {k: v for k, v in stats["requests_by_endpoint"].items() if "/rest/" in k}
+    return wall, steps.group(1) if steps else "", usage.ru_maxrss / 1024, jira
+
+
+def minimum_requests(dataset: dict[str, Any], changed: dict[str, int] | None = None) -> dict[str, int]:
+    """Fewest requests that can fetch this data at the documented page limits.
+
+    Full run: every issue's ids and details, the histories the 40-history embed leaves out, every
+    worklog, and the site metadata. Incremental run (`changed` = issues/worklogs changed per
+    project): the metadata, a census of every project's ids, the changed ids and their details.
+    """
+    by_project: dict[str, int] = dataset["jira_issues_by_project"]
+    boards = int(dataset["boards"])
+    minimum = {
+        "GET /rest/api/3/field": 1,
+        "GET /rest/api/3/status": 1,
+        "GET /rest/api/3/project/search": 1,
+        "GET /rest/agile/1.0/board": max(len(by_project), math.ceil(boards / AGILE_PAGE)),
+        "GET /rest/agile/1.0/board/{boardId}/sprint": sum(
+            max(1, math.ceil(n / AGILE_PAGE)) for n in dataset["sprints_by_board"].values()
+        ),
+        "GET /rest/api/3/worklog/deleted": 1,
+    }
+    if changed is None:
+        minimum["POST /rest/api/3/search/jql"] = sum(
+            max(1, math.ceil(n / IDS_PER_SEARCH_PAGE)) for n in by_project.values()
+        )
+        minimum["POST /rest/api/3/issue/bulkfetch"] = sum(
+            math.ceil(n / ISSUES_PER_BULKFETCH) for n in by_project.values()
+        )
+        over = int(dataset["issues_over_40_histories"])
+        minimum["POST /rest/api/3/changelog/bulkfetch"] = math.ceil(over / CHANGELOG_ISSUES_PER_CALL)
+        worklogs = int(dataset["worklogs"])
+    else:
+        minimum["POST /rest/api/3/search/jql"] = sum(
+            max(1, math.ceil(n / IDS_PER_SEARCH_PAGE)) + max(1, math.ceil(changed.get(p, 0) / IDS_PER_SEARCH_PAGE))
+            for p, n in by_project.items()
+        )
+        minimum["POST /rest/api/3/issue/bulkfetch"] = sum(math.ceil(n / ISSUES_PER_BULKFETCH) for n in changed.values())
+        worklogs = int(changed.get("_worklogs", 0))
+    minimum["GET /rest/api/3/worklog/updated"] = max(1, math.ceil(worklogs / WORKLOGS_PER_PAGE))
+    if worklogs:
+        minimum["POST /rest/api/3/worklog/list"] = math.ceil(worklogs / WORKLOGS_PER_PAGE)
+    return minimum
+
+
+def bench(issues: int, latency_ms: int, touch: float) -> list[Run]:
+    with tempfile.TemporaryDirectory(prefix="pmhub-bench-") as tmp:
+        folder = Path(tmp)
+        proc, sandbox, env = start_sandbox(issues, latency_ms, folder)
+        try:
+            dataset = _get(f"{sandbox}/_sandbox/stats")["dataset"]
+            wall, steps, rss, requests = sync("full", folder, env, sandbox)
+            runs = [Run(f"{issues:,} issues, full", wall, steps, rss, requests, minimum_requests(dataset))]
+            changed = _post(f"{sandbox}/_sandbox/mutate", {"touch": touch, "seed": 1})
+            per_project: dict[str, int] = changed.get("touched_by_project", {})
+            per_project["_worklogs"] = int(changed.get("worklogs_changed", 0))
+            wall, steps, rss, requests = sync("incremental", folder, env, sandbox)
+            runs.append(
+                Run(
+                    f"{issues:,} issues, incremental after {touch:.0%} changed",
+                    wall,
+                    steps,
+                    rss,
+                    requests,
+                    minimum_requests(dataset, per_project),
+                )
+            )
+            return runs
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
+
+
+def report(runs: list[Run]) -> None:
+    for run in runs:
+        print(f"\n== {run.label}")
+        print(f"wall {run.wall_s:.1f} s ({run.steps}); peak RSS {run.peak_rss_mb:.0f} MB")
+        print(
+            f"requests {run.total} vs minimum {run.minimum_total} (ratio {run.total / max(1, run.minimum_total):.2f})"
+        )
+        for endpoint in sorted(set(run.requests) | set(run.minimum)):
+            print(f"  {endpoint:50} {run.requests.get(endpoint, 0):>7} {run.minimum.get(endpoint, 0):>7}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--issues", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--touch", type=float, default=0.01)
+    args = parser.parse_args()
+    results: dict[int, list[Run]] = {}
+    for n in args.issues:
+        results[n] = bench(n, args.latency_ms, args.touch)
+        report(results[n])
+    if len(results) >= 2:
+        small, large = min(results), max(results)
+        ratio = results[large][0].peak_rss_mb / results[small][0].peak_rss_mb
+        print(f"\npeak RSS {large:,} / {small:,} issues: {ratio:.2f} (target ≤ 1.5)")
+    for n, (full, incremental) in results.items():
+        print(
+            f"{n:,} issues: incremental/full requests {incremental.total / full.total:.3f}, "
+            f"time {incremental.wall_s / full.wall_s:.3f} (target < 0.05); "
+            f"full requests/minimum {full.total / full.minimum_total:.2f} (target ≤ 1.5)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""What the benchmark needs to judge a sync: requests per endpoint and the shape of the dataset.
+
+Requests are counted per route template ("POST /rest/api/3/issue/bulkfetch", not the raw path) so
+a benchmark can compare them with the minimum the page-size limits allow for this dataset.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+from sandbox.jira_catalog import STATUSES, field_catalogue
+from sandbox.jira_state import JiraState
+from sandbox.portfolio import Portfolio
+
+
+class RequestStats:
+    """Thread-safe request counters by "METHOD /route/{template}"."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def count(self, endpoint: str) -> None:
+        with self._lock:
+            self._counts[endpoint] += 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(sorted(self._counts.items()))
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+def dataset_stats(portfolio: Portfolio, state: JiraState) -> dict[str, Any]:
+    """The Jira site as the account sees it now (readable issues of browsable projects).
+
+    jira_issues / jira_issues_by_project: readable issues; histories_total: their changelog
+    histories; issues_over_20_histories / histories_in_issues_over_20: issues whose changelog search
+    truncates (more than 20) and their histories; issues_over_40_histories: issues whose changelog
+    GET issue and bulkfetch truncate; worklogs: worklogs on readable issues; boards: agile boards;
+    sprints_by_board: board id -> sprints; fields and statuses: catalogue sizes; projects: browsable.
+    """
+    with state.lock:
+        readable = [i for i in state.issues.values() if state.readable(i)]
+        projects = len(state.visible_projects())
+    lengths = [len(i.histories) for i in readable]
+    by_project = Counter(i.project_key for i in readable)
+    sprints = Counter(s.board_id for s in portfolio.sprints)
+    return {
+        "jira_issues": len(readable),
+        "jira_issues_by_project": dict(sorted(by_project.items())),
+        "histories_total": sum(lengths),
+        "issues_over_20_histories": sum(1 for n in lengths if n > 20),
+        "histories_in_issues_over_20": sum(n for n in lengths if n > 20),
+        "issues_over_40_histories": sum(1 for n in lengths if n > 40),
+        "worklogs": sum(len(i.worklogs) for i in readable),
+        "boards": len(portfolio.jira_projects),
+        "sprints_by_board": {
+            str(board): sprints.get(board, 0) for board in sorted(p.board_id for p in portfolio.jira_projects)
+        },
+        "fields": len(field_catalogue(portfolio.story_point_fields, portfolio.sprint_field_format)),
+        "statuses": len(STATUSES),
+        "projects": projects,
+    }
