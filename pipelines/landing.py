@@ -4,7 +4,8 @@ Extracts never open DuckDB. Each writes a batch folder `<landing>/<batch_id>/` h
 file per entity (`jira_issues.ndjson`, …) and a `manifest.json` with the cursors the batch advances
 to. The folder is written under a temporary name and renamed when complete, so the loader only ever
 sees whole batches. Each line is an envelope `{seq, source_id, id, container, updated, payload}`
-where `payload` is the raw API object, untouched, so unknown fields are never lost.
+where `payload` is the raw API object, untouched, so unknown fields are never lost. Large entities
+are split into parts (`jira_issues.00001.ndjson`, …) that the loader applies in order.
 """
 
 from __future__ import annotations
@@ -49,8 +50,11 @@ class LandingWriter:
     root: Path
     source_id: str
     batch_id: str = ""
+    # Files are cut at this size so the loader's work per statement stays bounded at any site size.
+    max_file_bytes: int = 64 * 1024 * 1024
     counts: dict[str, int] = field(default_factory=dict)
     _files: dict[str, TextIO] = field(default_factory=dict)
+    _parts: dict[str, int] = field(default_factory=dict)
     _seq: int = 0
 
     def __post_init__(self) -> None:
@@ -71,11 +75,9 @@ class LandingWriter:
         """Append records of one entity; returns how many were written."""
         if entity not in RAW_ENTITIES:
             raise ValueError(f"unknown landing entity {entity!r}")
-        out = self._files.get(entity)
-        if out is None:
-            out = self._files[entity] = (self._tmp / f"{entity}.ndjson").open("w", encoding="utf-8")
         written = 0
         for record in records:
+            out = self._file(entity)
             self._seq += 1
             envelope = {
                 "seq": self._seq,
@@ -91,12 +93,27 @@ class LandingWriter:
         self.counts[entity] = self.counts.get(entity, 0) + written
         return written
 
+    def _file(self, entity: str) -> TextIO:
+        """The open file for `entity`, starting the next part once the current one is full."""
+        out = self._files.get(entity)
+        if out is not None and out.tell() < self.max_file_bytes:
+            return out
+        if out is not None:
+            self._close(out)
+        part = self._parts[entity] = self._parts.get(entity, 0) + 1
+        out = self._files[entity] = (self._tmp / f"{entity}.{part:05d}.ndjson").open("w", encoding="utf-8")
+        return out
+
+    @staticmethod
+    def _close(out: TextIO) -> None:
+        out.flush()
+        os.fsync(out.fileno())
+        out.close()
+
     def commit(self, cursors: Mapping[str, str], stats: Mapping[str, Any]) -> Path:
         """Close files, write the manifest and make the batch visible atomically."""
         for out in self._files.values():
-            out.flush()
-            os.fsync(out.fileno())
-            out.close()
+            self._close(out)
         manifest = {
             "batch_id": self.batch_id,
             "source_id": self.source_id,
@@ -119,6 +136,11 @@ class LandingWriter:
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def entity_files(batch: Path, entity: str) -> list[Path]:
+    """The parts of one entity in a batch, in the order they were written."""
+    return sorted(batch.glob(f"{entity}.*.ndjson"))
 
 
 def complete_batches(root: Path) -> list[Path]:

@@ -66,7 +66,9 @@ def failure_message(result: dg.ExecuteInProcessResult) -> str:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
             error = event.step_failure_data.error
-            while error.cause is not None:
+            # Dagster wraps user errors; report ours (which carry the source and the object) and not
+            # a deeper library error that lost that context.
+            while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
                 error = error.cause
             text = error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name or ""
             # "pkg.module.ApiError: jira:x: HTTP 401 ..." → the part after the class name

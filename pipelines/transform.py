@@ -180,8 +180,13 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
 
 
 def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None:
-    """Story-points field per (site, project) and Sprint field per site, with how each was chosen."""
+    """Story-points field per (site, project) and Sprint field per site, with how each was chosen.
+
+    meta.field_mapping records the decisions; meta.issue_fields spells them out per (site, project)
+    so the SQL that reads 100,000 payloads joins on plain equality.
+    """
     rows: list[tuple[Any, ...]] = []
+    per_project: list[tuple[Any, ...]] = []
     for site in config.sources.jira:
         source_id = f"jira:{site.name}"
         fields = [
@@ -192,17 +197,19 @@ def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None
         ]
         if not fields:
             continue  # never synced (e.g. `--only trello`): nothing of this site to model
+        values = _story_point_values(conn, source_id, story_point_candidates(fields))
+        sprint = resolve_sprint(fields)
         try:
             if site.story_points_field:
                 sp = choose_story_points(fields, site.story_points_field, source_id)
                 rows.append((source_id, None, sp.purpose, sp.field_id, sp.field_name, sp.matched_by))
-            else:
-                for project, values in _story_point_values(conn, source_id, story_point_candidates(fields)).items():
-                    sp = choose_story_points(fields, None, f"{source_id} project {project}", values)
+            for project, counts in values.items():
+                if not site.story_points_field:
+                    sp = choose_story_points(fields, None, f"{source_id} project {project}", counts)
                     rows.append((source_id, project, sp.purpose, sp.field_id, sp.field_name, sp.matched_by))
+                per_project.append((source_id, project, sp.field_id, sprint.field_id if sprint else None))
         except FieldResolutionError as exc:
             raise TransformError(str(exc)) from None
-        sprint = resolve_sprint(fields)
         if sprint:
             rows.append((source_id, None, sprint.purpose, sprint.field_id, sprint.field_name, sprint.matched_by))
     _replace(
@@ -212,30 +219,30 @@ def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None
         "matched_by VARCHAR",
         rows,
     )
+    _replace(
+        conn,
+        "issue_fields",
+        "source_id VARCHAR, project_key VARCHAR, story_points_field VARCHAR, sprint_field VARCHAR",
+        per_project,
+    )
 
 
 def _story_point_values(
     conn: duckdb.DuckDBPyConnection, source_id: str, candidates: list[Any]
 ) -> dict[str, dict[str, int]]:
-    """Per project key: how many issues hold a value in each candidate field."""
-    out: dict[str, dict[str, int]] = {
-        str(r[0]): {}
-        for r in conn.execute(
-            "SELECT DISTINCT payload ->> '$.fields.project.key' FROM raw.jira_issues WHERE source_id = ?", [source_id]
-        ).fetchall()
-    }
-    for candidate in candidates:
-        field_id = str(candidate["id"])
-        if not _CUSTOM_FIELD.fullmatch(field_id):
-            continue
-        counts = conn.execute(
-            """SELECT payload ->> '$.fields.project.key', count(*) FROM raw.jira_issues
-               WHERE source_id = ? AND json_type(payload -> '$.fields', ?) NOT IN ('NULL')
-               GROUP BY 1""",
-            [source_id, f"$.{field_id}"],
-        ).fetchall()
-        for project, n in counts:
-            out.setdefault(str(project), {})[field_id] = int(n)
+    """Per project key: how many issues hold a value in each candidate field (one parse per issue)."""
+    field_ids = [str(c["id"]) for c in candidates if _CUSTOM_FIELD.fullmatch(str(c["id"]))]
+    spec = json.dumps({"fields": {"project": {"key": "VARCHAR"}, **{f: "JSON" for f in field_ids}}})
+    # One column per candidate; ids are validated above, so they are safe as identifiers here.
+    counts = ", ".join(f"count(j.fields.{f}) FILTER (WHERE json_type(j.fields.{f}) <> 'NULL')" for f in field_ids)
+    out: dict[str, dict[str, int]] = {}
+    for project, *values in conn.execute(
+        f"""SELECT j.fields.project.key{", " + counts if counts else ""}
+            FROM (SELECT json_transform(payload, ?) AS j FROM raw.jira_issues WHERE source_id = ?)
+            GROUP BY 1""",  # noqa: S608
+        [spec, source_id],
+    ).fetchall():
+        out[str(project)] = {f: int(n) for f, n in zip(field_ids, values, strict=True) if n}
     return out
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.landing import RAW_ENTITIES, complete_batches, read_manifest
+from pipelines.landing import RAW_ENTITIES, complete_batches, entity_files, read_manifest
 
 SCHEMAS = ("raw", "meta", "stage", "core", "mart")
 
@@ -56,7 +56,7 @@ def _duckdb_settings(path: Path, read_only: bool) -> dict[str, str | bool | int 
     table (every query orders explicitly) and keeping it costs memory on large inserts.
     """
     settings: dict[str, str | bool | int | float | list[str]] = {
-        "memory_limit": os.environ.get("PMHUB_DUCKDB_MEMORY", "1GB"),
+        "memory_limit": os.environ.get("PMHUB_DUCKDB_MEMORY", "512MB"),
         "preserve_insertion_order": False,
     }
     if not read_only:
@@ -125,13 +125,11 @@ def load_batches(conn: duckdb.DuckDBPyConnection, landing: Path) -> LoadResult:
 def _apply_batch(conn: duckdb.DuckDBPyConnection, batch: Path, manifest: dict[str, Any]) -> int:
     batch_id = str(manifest["batch_id"])
     source_id = str(manifest["source_id"])
-    total = 0
-    for entity in RAW_ENTITIES:
-        file = batch / f"{entity}.ndjson"
-        if not file.exists() or file.stat().st_size == 0:
+    for entity, file in ((e, f) for e in RAW_ENTITIES for f in entity_files(batch, e)):
+        if file.stat().st_size == 0:
             continue
-        # Within one batch the same object can appear twice (it changed between two pages);
-        # the later line is the newer version.
+        # Within one batch the same object can appear twice (it changed between two pages): the
+        # later line, or the later part, is the newer version.
         conn.execute(
             # entity is one of RAW_ENTITIES; file paths and ids are bound parameters
             f"""INSERT OR REPLACE INTO raw.{entity} (source_id, id, container, updated, batch_id, payload)
@@ -140,7 +138,7 @@ def _apply_batch(conn: duckdb.DuckDBPyConnection, batch: Path, manifest: dict[st
                 QUALIFY row_number() OVER (PARTITION BY source_id, id ORDER BY seq DESC) = 1""",  # noqa: S608
             [batch_id, str(file)],
         )
-        total += int(manifest["counts"].get(entity, 0))
+    total = sum(int(n) for n in manifest["counts"].values())
     for key, value in manifest.get("cursors", {}).items():
         conn.execute(
             "INSERT OR REPLACE INTO meta.cursors (source_id, cursor_key, value, batch_id) VALUES (?, ?, ?, ?)",

@@ -40,9 +40,10 @@ def dataset_stats(portfolio: Portfolio, state: JiraState) -> dict[str, Any]:
 
     jira_issues / jira_issues_by_project: readable issues; histories_total: their changelog
     histories; issues_over_20_histories / histories_in_issues_over_20: issues whose changelog search
-    truncates (more than 20) and their histories; issues_over_40_histories: issues whose changelog
-    GET issue and bulkfetch truncate; worklogs: worklogs on readable issues; boards: agile boards;
-    sprints_by_board: board id -> sprints; fields and statuses: catalogue sizes; projects: browsable.
+    truncates (more than 20) and their histories; issues_over_40_histories /
+    histories_in_issues_over_40: the same for GET issue and bulkfetch, which embed 40; worklogs:
+    worklogs on readable issues; boards: agile boards; sprints_by_board: board id -> sprints;
+    fields and statuses: catalogue sizes; projects: browsable.
     """
     with state.lock:
         readable = [i for i in state.issues.values() if state.readable(i)]
@@ -57,6 +58,7 @@ def dataset_stats(portfolio: Portfolio, state: JiraState) -> dict[str, Any]:
         "issues_over_20_histories": sum(1 for n in lengths if n > 20),
         "histories_in_issues_over_20": sum(n for n in lengths if n > 20),
         "issues_over_40_histories": sum(1 for n in lengths if n > 40),
+        "histories_in_issues_over_40": sum(n for n in lengths if n > 40),
         "worklogs": sum(len(i.worklogs) for i in readable),
         "boards": len(portfolio.jira_projects),
         "sprints_by_board": {

@@ -72,7 +72,7 @@ def test_a_broken_batch_rolls_back_data_and_cursors_together(tmp_path):
     writer.write("jira_issues", [issue("1", "a")])
     writer.write("jira_worklogs", [{"id": 7}])
     batch = writer.commit({"worklogs_until_ms": "1"}, {})
-    (batch / "jira_worklogs.ndjson").write_text("{not json\n")
+    (batch / "jira_worklogs.00001.ndjson").write_text("{not json\n")
     with connect(db) as conn, pytest.raises(Exception, match=r"(?i)json"):
         load_batches(conn, landing)
     with connect(db) as conn:
@@ -86,3 +86,16 @@ def test_unknown_entity_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown landing entity"):
         writer.write("jira_issues; DROP TABLE x", [])
     writer.abort()
+
+
+def test_large_entities_are_split_into_parts_applied_in_order(tmp_path):
+    landing, db = tmp_path / "landing", tmp_path / "w.duckdb"
+    writer = LandingWriter(landing, "jira:acme", max_file_bytes=200)
+    writer.write("jira_issues", [issue(str(i % 7), f"v{i}") for i in range(40)])
+    batch = writer.commit({}, {})
+    assert len(list(batch.glob("jira_issues.*.ndjson"))) > 3
+    with connect(db) as conn:
+        assert load_batches(conn, landing).records == 40
+        # the last version written of each id wins, across parts
+        got = dict(rows(conn, "SELECT id, payload->>'$.fields.summary' FROM raw.jira_issues"))
+        assert got == {str(i): f"v{max(n for n in range(40) if n % 7 == i)}" for i in range(7)}

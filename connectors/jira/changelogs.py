@@ -45,7 +45,7 @@ def fetch_batch(
     """One bulkfetch request sequence (≤1000 ids), merging all its pages per issue."""
     histories: dict[str, list[History]] = {issue_id: [] for issue_id in issue_ids}
     seen: dict[str, set[str]] = {}
-    body: dict[str, Any] = {"issueIdsOrKeys": list(issue_ids)}
+    body: dict[str, Any] = {"issueIdsOrKeys": list(issue_ids), "maxResults": settings.CHANGELOG_PAGE_SIZE}
     if field_ids:
         body["fieldIds"] = list(field_ids)
     for page in iter_token_pages(http, settings.CHANGELOG_BULKFETCH, body, "issueChangeLogs"):
@@ -64,18 +64,26 @@ def fetch_batch(
 
 
 def complete_changelogs(http: HttpClient, issues: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Yield `issues` in input order with truncated embedded changelogs made complete.
+    """Yield `issues` with truncated embedded changelogs made complete.
 
-    An issue is truncated when ``changelog.total`` exceeds ``len(changelog.histories)``. Issues
-    are buffered in groups of up to 1000; each group's truncated issues are fetched with one
-    bulkfetch sequence (not one call per issue), and groups overlap with reading `issues`.
-    Completed issues are updated in place: ``histories`` becomes the full list (oldest first),
-    ``startAt`` 0 and ``maxResults`` = ``total``.
+    An issue is truncated when ``changelog.total`` exceeds ``len(changelog.histories)``. Complete
+    issues pass straight through; truncated ones are held until 1000 of them (or the end of the
+    input) can share one bulkfetch sequence, so a site needs about one call per 1000 long
+    histories rather than one per 1000 issues read. Memory stays bounded by that batch. Completed
+    issues are updated in place: ``histories`` becomes the full list (oldest first), ``startAt`` 0
+    and ``maxResults`` = ``total``; they come after the issues that passed through.
     """
-    complete = partial(_complete_group, http)
-    groups = chunked(issues, settings.CHANGELOG_ISSUES_PER_CALL)
-    for group in ordered_map(complete, groups, http.max_workers):
-        yield from group
+    pending: list[dict[str, Any]] = []
+    for issue in issues:
+        if not is_truncated(issue):
+            yield issue
+            continue
+        pending.append(issue)
+        if len(pending) == settings.CHANGELOG_ISSUES_PER_CALL:
+            yield from _complete_group(http, pending)
+            pending = []
+    if pending:
+        yield from _complete_group(http, pending)
 
 
 def is_truncated(issue: dict[str, Any]) -> bool:

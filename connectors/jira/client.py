@@ -134,7 +134,7 @@ class JiraClient:
         return project_visible(self.http, project_key_or_id)
 
     def with_complete_changelogs(self, issues: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Yield `issues` (input order) with truncated ``changelog.histories`` completed in bulk."""
+        """Yield `issues` with truncated ``changelog.histories`` completed in bulk (truncated ones last)."""
         return complete_changelogs(self.http, issues)
 
     # -- agile --------------------------------------------------------------------------------

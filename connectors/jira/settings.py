@@ -26,6 +26,7 @@ SEARCH_PAGE_SIZE = 100  # fewer fields → Jira may serve more; it may also serv
 SEARCH_IDS_PAGE_SIZE = 5000  # "It returns max 5000 issues" when only ids are requested
 CHANGELOG_ISSUES_PER_CALL = 1000  # bulkfetch: up to 1000 issue ids ...
 CHANGELOG_FIELDS_MAX = 10  # ... and up to 10 field ids
+CHANGELOG_PAGE_SIZE = 10000  # bulkfetch maxResults: default 1000 histories per page, maximum 10000
 WORKLOGS_PER_CALL = 1000  # worklog/list: 400 when more than 1000 ids
 
 JIRA_HINTS = {

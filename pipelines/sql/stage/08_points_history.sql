@@ -8,9 +8,8 @@ WITH changes AS (
            row_number() OVER (PARTITION BY hi.item_id ORDER BY hi.changed_at, hi.ord) AS n
     FROM stage.jira_history_items hi
     JOIN stage.jira_issues i USING (item_id)
-    JOIN meta.field_mapping fm
-      ON fm.source_id = hi.source_id AND fm.purpose = 'story_points' AND fm.field_id = hi.field_id
-     AND (fm.project_key IS NULL OR fm.project_key = i.project_key)
+    JOIN meta.issue_fields f
+      ON f.source_id = i.source_id AND f.project_key = i.project_key AND f.story_points_field = hi.field_id
 )
 SELECT i.item_id, i.created_at AS valid_from,
        CASE WHEN c.item_id IS NULL THEN i.story_points ELSE c.from_points END AS points

@@ -20,9 +20,10 @@ WITH changes AS (
     FROM changes
     UNION ALL
     SELECT i.item_id, i.source_id, i.created_at, '', 'add',
-           unnest(CASE WHEN c.item_id IS NULL THEN coalesce(i.current_sprint_ids, [])
+           unnest(CASE WHEN c.item_id IS NULL THEN coalesce(sp.current_sprint_ids, [])
                        ELSE list_filter(c.before_ids, lambda x: x <> '') END)
     FROM stage.jira_issues i
+    LEFT JOIN stage.jira_issue_sprints sp USING (item_id)
     LEFT JOIN changes c ON c.item_id = i.item_id AND c.n = 1
 ), ordered AS (
     SELECT *, lag(kind) OVER w AS prev_kind, lead(event_at) OVER w AS next_at, lead(kind) OVER w AS next_kind
