@@ -91,7 +91,7 @@ class JiraJson:
             p.key: _text({k: v for k, v in render.project(base, p).items() if k in _PROJECT_REF_KEYS})
             for p in portfolio.jira_projects
         }
-        self._types = {name: _text(_issue_type(base, name)) for name in ISSUE_TYPES}
+        self._types = {name: _text(render.issue_type(base, name)) for name in ISSUE_TYPES}
         self._priorities = {
             name: _text({"self": f"{base}/rest/api/3/priority/{pid}", "name": name, "id": pid, "iconUrl": _icon(base)})
             for name, pid in PRIORITIES.items()
@@ -214,16 +214,3 @@ def _item(item: ChangeItem) -> str:
 
 def _icon(base: str) -> str:
     return f"{base}/images/icons/priorities/medium.svg"
-
-
-def _issue_type(base: str, name: str) -> dict[str, Any]:
-    type_id, level, description = ISSUE_TYPES[name]
-    return {
-        "self": f"{base}/rest/api/3/issuetype/{type_id}",
-        "id": type_id,
-        "name": name,
-        "description": description,
-        "subtask": False,
-        "hierarchyLevel": level,
-        "iconUrl": f"{base}/images/icons/issuetypes/{name.lower()}.svg",
-    }

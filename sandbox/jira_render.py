@@ -82,18 +82,7 @@ def project(base: str, value: JiraProject) -> dict[str, Any]:
 
 def project_details(base: str, value: JiraProject, lead: Person) -> dict[str, Any]:
     """GET /project/{projectIdOrKey}: the list entry plus description, lead and issue types."""
-    types = [
-        {
-            "self": f"{base}/rest/api/3/issuetype/{type_id}",
-            "id": type_id,
-            "name": name,
-            "description": description,
-            "subtask": False,
-            "hierarchyLevel": level,
-            "iconUrl": f"{base}/images/icons/issuetypes/{name.lower()}.svg",
-        }
-        for name, (type_id, level, description) in ISSUE_TYPES.items()
-    ]
+    types = [issue_type(base, name) for name in ISSUE_TYPES]
     return {
         **project(base, value),
         "description": f"{value.name}: delivery work tracked by the PMO.",
@@ -144,3 +133,17 @@ def adf(text: str) -> dict[str, Any]:
     """Atlassian Document Format for a one-paragraph text (v3 rich-text fields)."""
     paragraph = {"type": "paragraph", "content": [{"type": "text", "text": text}]}
     return {"type": "doc", "version": 1, "content": [paragraph]}
+
+
+def issue_type(base: str, name: str) -> dict[str, Any]:
+    """An issue type object as Jira embeds it in issues and projects."""
+    type_id, level, description = ISSUE_TYPES[name]
+    return {
+        "self": f"{base}/rest/api/3/issuetype/{type_id}",
+        "id": type_id,
+        "name": name,
+        "description": description,
+        "subtask": False,
+        "hierarchyLevel": level,
+        "iconUrl": f"{base}/images/icons/issuetypes/{name.lower()}.svg",
+    }

@@ -8,8 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
+from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
 from sandbox.generator import generate
 from sandbox.server import SandboxServer
 
@@ -49,3 +51,11 @@ def write_config(path: Path, config: dict) -> Path:
 @pytest.fixture()
 def sandbox_config(tmp_path, portfolio, sandbox, sandbox_env) -> Path:
     return write_config(tmp_path / "pmhub.yaml", portfolio.pmhub_config(sandbox.url))
+
+
+@pytest.fixture(scope="session")
+def jira() -> requests.Session:
+    """A session that authenticates to the sandbox's Jira and Confluence APIs."""
+    session = requests.Session()
+    session.auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
+    return session

@@ -7,22 +7,13 @@ from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-import requests
 
-from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
 from sandbox.http_kit import ApiRequest
 from sandbox.jira_api import JiraApi
 from sandbox.jira_state import JiraState
 from sandbox.timefmt import epoch_ms
 
 PORTFOLIO_KEYS = ("APL", "BOR", "DRC")
-
-
-@pytest.fixture(scope="module")
-def jira():
-    session = requests.Session()
-    session.auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
-    return session
 
 
 def search_all(jira, url, jql, **params):

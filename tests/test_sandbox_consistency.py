@@ -10,18 +10,11 @@ import pytest
 import requests
 
 from sandbox import SandboxServer
-from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN, TRELLO_KEY, TRELLO_TOKEN
+from sandbox.credentials import TRELLO_KEY, TRELLO_TOKEN
 from sandbox.faults import parse_fault
 from sandbox.timefmt import epoch_ms
 
 PORTFOLIO_KEYS = ("APL", "BOR", "DRC")
-
-
-@pytest.fixture(scope="module")
-def jira():
-    session = requests.Session()
-    session.auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
-    return session
 
 
 def search_ids(jira, url, jql):

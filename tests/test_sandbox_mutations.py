@@ -5,22 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import requests
 
 from sandbox import SandboxServer
-from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
 from sandbox.jira_catalog import STATUS_BY_ID
 from sandbox.timefmt import epoch_ms
 from sandbox.truth import state_at
 
 PORTFOLIO_KEYS = ("APL", "BOR", "DRC")
-
-
-@pytest.fixture(scope="module")
-def jira():
-    session = requests.Session()
-    session.auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
-    return session
 
 
 @pytest.fixture()

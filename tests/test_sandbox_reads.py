@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 from sandbox import SandboxServer, generate
-from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
 from tests.conftest import ANCHOR
 
 PORTFOLIO_KEYS = ("APL", "BOR", "DRC")
-
-
-@pytest.fixture(scope="module")
-def jira():
-    session = requests.Session()
-    session.auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
-    return session
 
 
 @pytest.fixture(scope="module")

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 import requests
 
 from sandbox import SandboxServer
-from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
 from sandbox.live_truth import truth_json
 
 PORTFOLIO_KEYS = ("APL", "BOR", "DRC")
-
-
-@pytest.fixture(scope="module")
-def jira():
-    session = requests.Session()
-    session.auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
-    return session
 
 
 def serve_everything(jira, url):

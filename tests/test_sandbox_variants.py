@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-import requests
-
 from sandbox import SandboxServer, generate
-from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
 from sandbox.jira_catalog import CLASSIC_POINTS_FIELD, SPRINT_FIELD, STORY_POINTS_FIELD
 from sandbox.truth import state_at
 from tests.conftest import ANCHOR
@@ -18,13 +14,6 @@ LEGACY = re.compile(
     r"state=(?P<state>[A-Z]+),name=(?P<name>.*),goal=(?P<goal>.*),startDate=(?P<start>[^,]*),endDate=(?P<end>[^,]*),"
     r"completeDate=(?P<complete>[^,]*),sequence=(?P=id)\]$"
 )
-
-
-@pytest.fixture(scope="module")
-def jira():
-    session = requests.Session()
-    session.auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
-    return session
 
 
 def all_issues(jira, url, jql, fields):

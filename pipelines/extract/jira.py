@@ -31,7 +31,10 @@ from pipelines.progress import progress
 
 # Worklog/updated leaves out the last minute and is eventually consistent too.
 WORKLOG_OVERLAP = timedelta(minutes=10)
-ISSUE_FIELDS = ("*all",)
+# Every field, so unknown custom fields stay queryable, except the embedded worklog and comment
+# collections: Jira caps them at 20 (a silent undercount if used) and worklogs come complete from
+# the worklog endpoints. They were a third of each payload.
+ISSUE_FIELDS = ("*all", "-worklog", "-comment")
 ISSUE_EXPAND = ("changelog",)
 
 
