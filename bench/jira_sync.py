@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import yaml
 
 PMHUB = [sys.executable, "-m", "pipelines.cli"]
@@ -44,6 +45,7 @@ AGILE_PAGE = 50  # boards and sprints
 @dataclass
 class Run:
     label: str
+    counts_match: str
     wall_s: float
     steps: str
     peak_rss_mb: float
@@ -141,7 +143,7 @@ def sync(label: str, folder: Path, env: dict[str, str], sandbox: str) -> tuple[f
 
 
 def minimum_requests(
-    dataset: dict[str, Any], projects: list[str], changed: tuple[int, int] | None = None
+    dataset: dict[str, Any], projects: list[str], changed: tuple[int, int, int] | None = None
 ) -> dict[str, int]:
     """Fewest requests that can fetch this data at the documented page limits.
 
@@ -149,7 +151,8 @@ def minimum_requests(
     40-history embed leaves out, every worklog, and the site metadata (fields, statuses, projects,
     one board list per project, the sprints of each board). Incremental run (`changed` = issues and
     worklogs to read, where issues include the overlap window every incremental run must re-read):
-    the same metadata, a census of all ids, those ids and their details. Only the configured
+    the same metadata, a census of all ids, those ids and their details, and one point lookup per
+    issue that vanished from the census (deleted or moved out of scope). Only the configured
     `projects` count; kanban boards have no sprints to ask for.
     """
     by_project = {k: v for k, v in dataset["jira_issues_by_project"].items() if k in projects}
@@ -174,7 +177,8 @@ def minimum_requests(
         )
         worklogs = int(dataset["worklogs"])
     else:
-        changed_issues, worklogs = changed
+        changed_issues, worklogs, lookups = changed
+        minimum["GET /rest/api/3/issue/{issueIdOrKey}"] = lookups
         minimum["POST /rest/api/3/search/jql"] = math.ceil(issues / IDS_PER_SEARCH_PAGE) + max(
             1, math.ceil(changed_issues / IDS_PER_SEARCH_PAGE)
         )
@@ -183,6 +187,23 @@ def minimum_requests(
     if worklogs:
         minimum["POST /rest/api/3/worklog/list"] = math.ceil(worklogs / WORKLOGS_PER_PAGE)
     return minimum
+
+
+TRUTH_QUERIES = {
+    "jira_work_items": "SELECT count(*) FROM core.work_items WHERE source_id = 'jira:sandbox'",
+    "jira_status_changes": "SELECT count(*) FROM core.status_changes WHERE item_id LIKE 'jira:%'",
+    "worklogs": "SELECT count(*) FROM core.worklogs",
+    "sprints": "SELECT count(*) FROM core.sprints",
+}
+
+
+def compare_with_truth(folder: Path, sandbox: str) -> str:
+    """Row counts of the warehouse against the sandbox's ground truth, e.g. 'yes' or the mismatches."""
+    truth = _get(f"{sandbox}/_sandbox/truth")
+    with duckdb.connect(str(folder / "bench.duckdb"), read_only=True) as conn:
+        got = {k: conn.execute(q).fetchone()[0] for k, q in TRUTH_QUERIES.items()}  # type: ignore[index]
+    wrong = [f"{k} {got[k]} != {truth[k]}" for k in TRUTH_QUERIES if got[k] != truth[k]]
+    return "yes (" + ", ".join(f"{k} {got[k]}" for k in TRUTH_QUERIES) + ")" if not wrong else "NO: " + "; ".join(wrong)
 
 
 def issues_in_overlap_window(folder: Path, sandbox: str, env: dict[str, str], projects: list[str]) -> int:
@@ -210,15 +231,31 @@ def bench(issues: int, latency_ms: int, touch: float) -> list[Run]:
             config = yaml.safe_load((folder / "pmhub.yaml").read_text())
             projects = list(config["sources"]["jira"][0]["projects"])
             wall, steps, rss, requests = sync("full", folder, env, sandbox)
-            runs = [Run(f"{issues:,} issues, full", wall, steps, rss, requests, minimum_requests(dataset, projects))]
-            touched = _post(f"{sandbox}/_sandbox/mutate", {"op": "touch", "fraction": touch, "seed": 1})["results"][0]
+            full = minimum_requests(dataset, projects)
+            runs = [
+                Run(f"{issues:,} issues, full", compare_with_truth(folder, sandbox), wall, steps, rss, requests, full)
+            ]
+            # 1% of issues change; a few are deleted, moved within scope and moved out of it, which
+            # the census must find and confirm with point lookups.
+            operations = [
+                {"op": "touch", "fraction": touch, "seed": 1},
+                {"op": "delete_issues", "n": 20, "seed": 2},
+                {"op": "move_issues", "n": 10, "to_project_key": "BOR", "seed": 3},
+                {"op": "move_issues", "n": 5, "to_project_key": "NOISE", "seed": 4},
+            ]
+            results = _post(f"{sandbox}/_sandbox/mutate", {"operations": operations})["results"]
+            touched, lookups = results[0], len(results[1]["issue_ids"]) + len(results[3]["issue_ids"])
             # Let the changes age past worklog/updated's "last minute" and any search lag.
             _post(f"{sandbox}/_sandbox/mutate", {"op": "advance", "minutes": 2})
             window = issues_in_overlap_window(folder, sandbox, env, projects)
-            changed = (max(window, len(touched["issue_ids"])), len(touched["worklog_ids"]))
+            changed = (max(window, len(touched["issue_ids"])), len(touched["worklog_ids"]), lookups)
             wall, steps, rss, requests = sync("incremental", folder, env, sandbox)
-            label = f"{issues:,} issues, incremental after {touch:.0%} changed ({window} in the overlap window)"
-            runs.append(Run(label, wall, steps, rss, requests, minimum_requests(dataset, projects, changed)))
+            label = (
+                f"{issues:,} issues, incremental after {touch:.0%} changed, 20 deleted, 15 moved "
+                f"({window} in the overlap window)"
+            )
+            matches = compare_with_truth(folder, sandbox)
+            runs.append(Run(label, matches, wall, steps, rss, requests, minimum_requests(dataset, projects, changed)))
             return runs
         finally:
             proc.send_signal(signal.SIGINT)
@@ -229,6 +266,7 @@ def report(runs: list[Run]) -> None:
     for run in runs:
         print(f"\n== {run.label}")
         print(f"wall {run.wall_s:.1f} s ({run.steps}); peak RSS {run.peak_rss_mb:.0f} MB")
+        print(f"core row counts equal the sandbox's ground truth: {run.counts_match}")
         print(
             f"requests {run.total} vs minimum {run.minimum_total} (ratio {run.total / max(1, run.minimum_total):.2f})"
         )

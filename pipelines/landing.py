@@ -70,9 +70,9 @@ class LandingWriter:
         records: Iterable[Mapping[str, Any]],
         key: Callable[[Mapping[str, Any]], object] = lambda r: r["id"],
         updated: Callable[[Mapping[str, Any]], object] | None = None,
-        container: str | None = None,
+        container: str | Callable[[Mapping[str, Any]], object] | None = None,
     ) -> int:
-        """Append records of one entity; returns how many were written."""
+        """Append records of one entity; `container` is a fixed id or read from each record."""
         if entity not in RAW_ENTITIES:
             raise ValueError(f"unknown landing entity {entity!r}")
         written = 0
@@ -83,7 +83,7 @@ class LandingWriter:
                 "seq": self._seq,
                 "source_id": self.source_id,
                 "id": str(key(record)),
-                "container": container,
+                "container": _text(container(record)) if callable(container) else container,
                 "updated": None if updated is None else _text(updated(record)),
                 "payload": record,
             }

@@ -161,18 +161,25 @@ def extract_state(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
         "SELECT source_id, cursor_key, value FROM meta.cursors ORDER BY 1, 2"
     ).fetchall():
         state.setdefault(str(source_id), {"cursors": {}})["cursors"][str(key)] = str(value)
+    # The container column holds the issue's project id (parsing 100,000 payloads here would
+    # cost seconds on every load); rows landed before it was recorded fall back to the payload.
     known = conn.execute(
-        """SELECT i.source_id, i.payload ->> '$.fields.project.id', any_value(i.payload ->> '$.fields.project.key'),
-                  list(i.id ORDER BY i.id)
-           FROM raw.jira_issues i
-           ANTI JOIN raw.jira_issue_tombstones t
-             ON t.source_id = i.source_id AND t.id = i.id AND t.batch_id >= i.batch_id
+        """WITH live AS (
+               SELECT i.source_id, coalesce(i.container, i.payload ->> '$.fields.project.id') AS project_id, i.id
+               FROM raw.jira_issues i
+               ANTI JOIN raw.jira_issue_tombstones t
+                 ON t.source_id = i.source_id AND t.id = i.id AND t.batch_id >= i.batch_id
+           )
+           SELECT l.source_id, l.project_id, any_value(p.payload ->> '$.key'), list(l.id ORDER BY l.id)
+           FROM live l
+           LEFT JOIN raw.jira_projects p ON p.source_id = l.source_id AND p.id = l.project_id
            GROUP BY 1, 2 ORDER BY 1, 2"""
     ).fetchall()
     for source_id, project_id, project_key, ids in known:
         entry = state.setdefault(str(source_id), {"cursors": {}})
         entry.setdefault("known_issue_ids", {})[str(project_id)] = [str(i) for i in ids]
-        entry.setdefault("project_keys", {})[str(project_id)] = str(project_key)
+        if project_key is not None:  # None: a project known only through an issue that moved there
+            entry.setdefault("project_keys", {})[str(project_id)] = str(project_key)
     return state
 
 

@@ -25,7 +25,7 @@ from pipelines.extract.common import (
     parse_api_time,
     require_visible,
 )
-from pipelines.extract.jira_census import lost_projects, vanished_issues
+from pipelines.extract.jira_census import issue_project, lost_projects, vanished_issues
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
 
@@ -130,7 +130,7 @@ def _extract_issues(
         progress.info("%s: %d of %d changed issues", writer.source_id, n, len(changed))
 
     complete = client.with_complete_changelogs(counted(details(), 2000, say))
-    writer.write("jira_issues", complete, updated=updated)
+    writer.write("jira_issues", complete, updated=updated, container=issue_project)
     known = {i for p in projects for i in state.known_issue_ids.get(str(p["id"]), ())}
     suspects = sorted(known - census | set(unreturned), key=int)
     for issue in vanished_issues(client, writer, suspects, ISSUE_FIELDS, ISSUE_EXPAND):

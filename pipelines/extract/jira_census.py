@@ -13,7 +13,7 @@ its issues are marked not_visible (lost Browse permission looks exactly like mas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -22,6 +22,11 @@ from connectors.jira import JiraClient
 from connectors.parallel import ordered_map
 from pipelines.extract.common import SourceState
 from pipelines.landing import LandingWriter
+
+
+def issue_project(issue: Mapping[str, Any]) -> str:
+    """The id of the project an issue is in now (landed as the raw row's container)."""
+    return str(issue["fields"]["project"]["id"])
 
 
 def _tombstone(issue_id: str, reason: str) -> dict[str, Any]:
@@ -49,7 +54,12 @@ def vanished_issues(
             # still visible (Jira answers 404 for both "deleted" and "cannot browse the project").
             tombstones.append(_tombstone(issue_id, "deleted" if status == 404 else "not_visible"))
     if found:
-        writer.write("jira_issues", client.with_complete_changelogs(found), updated=lambda i: i["fields"]["updated"])
+        writer.write(
+            "jira_issues",
+            client.with_complete_changelogs(found),
+            updated=lambda i: i["fields"]["updated"],
+            container=issue_project,
+        )
     writer.write("jira_issue_tombstones", tombstones)
     return found
 
