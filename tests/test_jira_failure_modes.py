@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.run_sync import run_sync
-from pipelines.warehouse import connect
+from pipelines.warehouse import connect, extract_state, write_extract_state
 from sandbox.generator import generate
 from sandbox.server import SandboxServer
 from tests.conftest import ANCHOR, write_config
@@ -220,4 +220,20 @@ def test_429_bursts_are_waited_out_and_recorded(tmp_path, sandbox_env):
         meta = outcome.metadata["jira_landing"]
         assert meta["throttled"] == 4 and meta["retries"] == 4
         assert meta["wait_seconds"] >= 4  # Retry-After 0 still waits at least 1 s
+        assert_counts_equal_truth(server, db)
+
+
+def test_census_fetches_issues_the_warehouse_lacks_whatever_their_updated(tmp_path, sandbox_env):
+    with site(tmp_path, sandbox_env) as (server, config, db):
+        sync(config, db)
+        with connect(db) as conn:
+            # an old issue (outside any overlap window) went missing from the warehouse
+            oldest = conn.execute("SELECT id FROM raw.jira_issues ORDER BY updated LIMIT 1").fetchone()[0]
+            conn.execute("DELETE FROM raw.jira_issues WHERE id = ?", [oldest])
+            write_extract_state(db, extract_state(conn))
+        server.advance(60)
+        sync(config, db)
+        assert (
+            scalar(db, "SELECT count(*) FROM core.work_items WHERE external_id = ? AND NOT is_deleted", [oldest]) == 1
+        )
         assert_counts_equal_truth(server, db)

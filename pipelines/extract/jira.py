@@ -112,6 +112,10 @@ def _extract_issues(
     source: JiraSource, client: JiraClient, state: SourceState, writer: LandingWriter, projects: list[dict[str, Any]]
 ) -> dict[str, str]:
     changed, census = _changed_ids(source, client, state, projects)
+    known = {i for p in projects for i in state.known_issue_ids.get(str(p["id"]), ())}
+    # The census doubles as a coverage check: ids Jira lists that the warehouse lacks (missed
+    # earlier, or a project added back to the config) are fetched whatever their `updated`.
+    changed += sorted(census - known - set(changed), key=int)
     newest = [max((int(v) for k, v in state.cursors.items() if k.startswith("issues_updated_ms:")), default=0)]
 
     def updated(issue: Mapping[str, Any]) -> str:
@@ -131,7 +135,6 @@ def _extract_issues(
 
     complete = client.with_complete_changelogs(counted(details(), 2000, say))
     writer.write("jira_issues", complete, updated=updated, container=issue_project)
-    known = {i for p in projects for i in state.known_issue_ids.get(str(p["id"]), ())}
     suspects = sorted(known - census | set(unreturned), key=int)
     for issue in vanished_issues(client, writer, suspects, ISSUE_FIELDS, ISSUE_EXPAND):
         updated(issue)
