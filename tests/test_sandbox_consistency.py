@@ -70,7 +70,7 @@ def test_index_lag_hides_fresh_changes_from_search_but_not_from_reads(portfolio,
             assert body["fields"]["updated"].startswith(server.issue_updated(int(issue_id)).strftime("%Y-%m-%dT%H:%M"))
         bulk = jira.post(f"{url}/rest/api/3/issue/bulkfetch", json={"issueIdsOrKeys": sorted(fresh)}).json()
         assert {i["id"] for i in bulk["issues"]} == fresh and bulk["issueErrors"] == []
-        server.advance(5)
+        server.advance(5 + 1 / 60)  # the lag, plus the index's one-second refresh granularity
         assert set(search_ids(jira, url, jql)) == fresh
 
 

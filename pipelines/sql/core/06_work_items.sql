@@ -23,9 +23,13 @@ SELECT j.item_id, j.source_id, j.source_id || ':project:' || j.project_ext_id AS
        j.story_points, j.estimate_hours,
        CASE WHEN j.parent_ext IS NOT NULL THEN j.source_id || ':' || j.parent_ext END AS parent_item_id,
        s.base_url || '/browse/' || j.key AS url,
-       j.is_deleted, j.deleted_at, j.deletion_reason
+       -- A tombstone counts only if it is not older than the issue's latest version: an issue seen
+       -- again later (access restored, search caught up) is live again.
+       d.id IS NOT NULL AS is_deleted, pmhub_ts(d.payload ->> '$.detected_at') AS deleted_at,
+       d.payload ->> '$.reason' AS deletion_reason
 FROM stage.jira_issues j
 JOIN timing t USING (item_id)
+LEFT JOIN raw.jira_issue_tombstones d ON d.source_id = j.source_id AND d.id = j.external_id AND d.batch_id >= j.batch_id
 JOIN meta.cfg_sources s ON s.source_id = j.source_id
 LEFT JOIN meta.cfg_containers m ON m.tool = 'jira' AND m.source_id = j.source_id AND m.ref = j.project_key
 UNION ALL

@@ -1,4 +1,5 @@
--- One row per Jira issue, current state, with the story-points field of its project and the site's
+-- One row per Jira issue, current state (pending_jira_issues: all raw issues, or on an incremental
+-- build only those landed since the last one, see transform.stage_jira_issues), with the story-points field of its project and the site's
 -- sprint field resolved (field ids come from meta.issue_fields, validated as customfield_<n>).
 -- Each payload is parsed once into a struct (json_transform): repeated ->> paths would re-parse the
 -- whole document per path, which at 100,000 issues costs minutes and gigabytes.
@@ -18,7 +19,7 @@ WITH parsed AS (
                    "created": "VARCHAR", "updated": "VARCHAR",
                    "resolutiondate": "VARCHAR", "duedate": "VARCHAR", "timeoriginalestimate": "DOUBLE",
                    "parent": {"id": "VARCHAR"}}}') AS j
-        FROM raw.jira_issues
+        FROM pending_jira_issues
     ) r
     -- equality only, against a small table: the payloads stream through instead of being held
     LEFT JOIN meta.issue_fields f ON f.source_id = r.source_id AND f.project_key = r.j.fields.project.key
@@ -45,12 +46,6 @@ SELECT
     TRY_CAST(p.j.fields.duedate AS DATE) AS due_date,
     p.story_points,
     p.j.fields.timeoriginalestimate / 3600.0 AS estimate_hours,
-    p.j.fields.parent.id AS parent_ext,
-    -- A tombstone counts only if it is not older than the issue's latest version: an issue seen
-    -- again later (access restored, search caught up) is live again.
-    t.id IS NOT NULL AS is_deleted,
-    pmhub_ts(t.payload ->> '$.detected_at') AS deleted_at,
-    t.payload ->> '$.reason' AS deletion_reason
+    p.j.fields.parent.id AS parent_ext
 FROM parsed p
-LEFT JOIN raw.jira_issue_tombstones t ON t.source_id = p.source_id AND t.id = p.id AND t.batch_id >= p.batch_id
 LEFT JOIN stage.jira_status_categories sc ON sc.source_id = p.source_id AND sc.status_id = p.j.fields.status.id;

@@ -4,7 +4,7 @@
 -- is such an extraction, parses the whole payload again and exhausts memory.
 CREATE OR REPLACE TEMP TABLE jira_sprint_json AS
 SELECT r.source_id || ':' || r.id AS item_id, json_extract(r.payload, '$.fields.' || f.sprint_field) AS sprint_json
-FROM raw.jira_issues r
+FROM pending_jira_issues r
 -- only the small table may be the hash side: a join with stage.jira_issues could hash the payloads
 JOIN meta.issue_fields f
   ON f.source_id = r.source_id AND f.project_key = json_extract_string(r.payload, '$.fields.project.key');

@@ -8,7 +8,7 @@ WITH histories AS (
                "author": {"accountId": "VARCHAR", "displayName": "VARCHAR"}, "items": [{"field": "VARCHAR", "fieldId": "VARCHAR",
                "from": "VARCHAR", "fromString": "VARCHAR", "to": "VARCHAR", "toString": "VARCHAR"}]}]}}'
            ).changelog.histories) AS h
-    FROM raw.jira_issues r
+    FROM pending_jira_issues r
 ), exploded AS (
     SELECT source_id, item_id, h.id AS history_id, pmhub_ts(h.created) AS changed_at,
            h.author.accountId AS author_ext, h.author.displayName AS author_name,
