@@ -117,16 +117,15 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection) -> bool:
     """Point `pending_jira_issues` at what the payload-parsing stage files must (re)parse.
 
     Parsing 100,000 payloads takes most of a transform, yet a nightly run changes a few percent of
-    them. When the staged tables were built with the same field mapping, status categories and SQL
-    (a fingerprint says so), only raw issues whose latest batch is not the staged one are parsed;
-    the other staged rows are kept aside in `keep_<table>` and appended back after each file.
-    Returns True for such an incremental build, False for a full one.
+    them. When the staged tables were built with the same status categories and SQL (a fingerprint
+    says so), only raw issues whose latest batch is not the staged one, or whose project's field
+    mapping changed, are parsed; the other staged rows are kept aside in `keep_<table>` and
+    appended back after each file. Returns True for such an incremental build, False for a full one.
     """
     texts = dict(_sql_files("stage"))
     fingerprint = hashlib.sha256(
         json.dumps(
             [
-                conn.execute("SELECT * FROM meta.issue_fields ORDER BY ALL").fetchall(),
                 conn.execute("SELECT * FROM stage.jira_status_categories ORDER BY ALL").fetchall(),
                 [texts[name] for name in _PAYLOAD_STAGES],
                 MACROS,
@@ -135,27 +134,40 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection) -> bool:
         ).encode()
     ).hexdigest()
     conn.execute("CREATE TABLE IF NOT EXISTS meta.stage_state (fingerprint VARCHAR)")
+    conn.execute("CREATE TABLE IF NOT EXISTS meta.staged_issue_fields AS SELECT * FROM meta.issue_fields LIMIT 0")
     previous = conn.execute("SELECT fingerprint FROM meta.stage_state").fetchone()
     staged = all(_exists(conn, "stage", table) for table in _PAYLOAD_STAGES.values())
-    conn.execute("DELETE FROM meta.stage_state")
-    conn.execute("INSERT INTO meta.stage_state VALUES (?)", [fingerprint])
     conn.execute("DROP VIEW IF EXISTS pending_jira_issues")
     conn.execute("DROP TABLE IF EXISTS pending_jira_issues")
-    if not staged or previous is None or previous[0] != fingerprint:
-        conn.execute("CREATE TEMP VIEW pending_jira_issues AS SELECT * FROM raw.jira_issues")
-        return False
-    conn.execute(
-        """CREATE TEMP TABLE pending_jira_issues AS
-           SELECT r.* FROM raw.jira_issues r
-           ANTI JOIN stage.jira_issues s
-             ON s.source_id = r.source_id AND s.external_id = r.id AND s.batch_id = r.batch_id"""
-    )
-    for table in _PAYLOAD_STAGES.values():
+    incremental = staged and previous is not None and previous[0] == fingerprint
+    if incremental:
+        # Projects whose story-points or sprint field changed since the staged build.
         conn.execute(
-            f"""CREATE OR REPLACE TEMP TABLE keep_{table} AS SELECT * FROM stage.{table}
-                WHERE item_id NOT IN (SELECT source_id || ':' || id FROM pending_jira_issues)"""  # noqa: S608
+            """CREATE OR REPLACE TEMP TABLE remapped AS
+               SELECT source_id, project_key FROM (
+                   (SELECT * FROM meta.issue_fields EXCEPT SELECT * FROM meta.staged_issue_fields)
+                   UNION ALL
+                   (SELECT * FROM meta.staged_issue_fields EXCEPT SELECT * FROM meta.issue_fields))"""
         )
-    return True
+        conn.execute(
+            """CREATE TEMP TABLE pending_jira_issues AS
+               SELECT r.* FROM raw.jira_issues r
+               LEFT JOIN stage.jira_issues s ON s.source_id = r.source_id AND s.external_id = r.id
+               WHERE s.batch_id IS DISTINCT FROM r.batch_id
+                  OR (s.source_id, s.project_key) IN (SELECT (source_id, project_key) FROM remapped)"""
+        )
+        for table in _PAYLOAD_STAGES.values():
+            conn.execute(
+                f"""CREATE OR REPLACE TEMP TABLE keep_{table} AS SELECT * FROM stage.{table}
+                    WHERE item_id NOT IN (SELECT source_id || ':' || id FROM pending_jira_issues)"""  # noqa: S608
+            )
+    else:
+        conn.execute("CREATE TEMP VIEW pending_jira_issues AS SELECT * FROM raw.jira_issues")
+    conn.execute("DELETE FROM meta.stage_state")
+    conn.execute("INSERT INTO meta.stage_state VALUES (?)", [fingerprint])
+    conn.execute("DELETE FROM meta.staged_issue_fields")
+    conn.execute("INSERT INTO meta.staged_issue_fields SELECT * FROM meta.issue_fields")
+    return incremental
 
 
 def _exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:

@@ -263,3 +263,15 @@ def test_incremental_staging_gives_the_same_tables_as_a_full_rebuild(tmp_path, s
         assert outcome.metadata["core_tables"]["stage.incremental"] == 0
         for table in tables:
             assert sorted(rows(db, f"SELECT * FROM {table}"), key=repr) == incremental[table], table
+
+
+def test_a_changed_field_mapping_reparses_that_projects_issues(tmp_path, sandbox_env):
+    with site(tmp_path, sandbox_env, story_point_fields="both") as (server, config, db):
+        sync(config, db)  # BOR keeps its points in customfield_10028, the others in customfield_10016
+        bor_points = "SELECT count(story_points) FROM core.work_items WHERE key LIKE 'BOR-%'"
+        assert scalar(db, bor_points) > 0
+        overridden = server.portfolio.pmhub_config(server.url, story_points_field="customfield_10016")
+        write_config(config, overridden)
+        outcome = sync(config, db)
+        assert outcome.metadata["core_tables"]["stage.incremental"] == 1
+        assert scalar(db, bor_points) == 0  # BOR's issues were parsed again with the new field
