@@ -25,10 +25,11 @@ from pydantic import (
     model_validator,
 )
 
+from models.fields import CUSTOM_FIELD_ID
+
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
 _TRELLO_ID = re.compile(r"^[0-9a-fA-F]{24}$")
-_CUSTOM_FIELD = re.compile(r"^customfield_[0-9]{1,10}$")
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -77,7 +78,7 @@ class JiraSource(_Strict):
     @field_validator("story_points_field")
     @classmethod
     def _field_id(cls, value: str | None) -> str | None:
-        if value is not None and not _CUSTOM_FIELD.fullmatch(value):
+        if value is not None and not CUSTOM_FIELD_ID.fullmatch(value):
             raise ValueError(f"story_points_field {value!r} must look like customfield_10016")
         return value
 

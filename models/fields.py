@@ -10,10 +10,13 @@ in one project are reported as ambiguous instead of guessed; an override in conf
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# What a Jira custom field id looks like; ids are checked against it before they reach SQL.
+CUSTOM_FIELD_ID = re.compile(r"^customfield_[0-9]{1,10}$")
 STORY_POINTS_TYPE = "com.pyxis.greenhopper.jira:jsw-story-points"
 STORY_POINT_NAMES = ("story point estimate", "story points")
 SPRINT_TYPE = "com.pyxis.greenhopper.jira:gh-sprint"

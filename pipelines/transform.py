@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -21,7 +20,13 @@ import duckdb
 from models.charter import CharterError, parse_charter
 from models.config import PmhubConfig
 from models.ddl import column_names, table_ddl
-from models.fields import FieldResolutionError, choose_story_points, resolve_sprint, story_point_candidates
+from models.fields import (
+    CUSTOM_FIELD_ID,
+    FieldResolutionError,
+    choose_story_points,
+    resolve_sprint,
+    story_point_candidates,
+)
 from models.schema import CORE_TABLES, MART_TABLES
 from models.trello_lists import categorize_lists
 
@@ -48,9 +53,6 @@ MACROS = (
                 ELSE s ->> '$' END)
         END""",
 )
-
-
-_CUSTOM_FIELD = re.compile(r"^customfield_[0-9]{1,10}$")
 
 
 def register_functions(conn: duckdb.DuckDBPyConnection) -> None:
@@ -113,16 +115,16 @@ _PAYLOAD_STAGES = {
 }
 
 
-def stage_jira_issues(conn: duckdb.DuckDBPyConnection) -> bool:
+def stage_jira_issues(conn: duckdb.DuckDBPyConnection, texts: dict[str, str]) -> bool:
     """Point `pending_jira_issues` at what the payload-parsing stage files must (re)parse.
 
     Parsing 100,000 payloads takes most of a transform, yet a nightly run changes a few percent of
     them. When the staged tables were built with the same status categories and SQL (a fingerprint
     says so), only raw issues whose latest batch is not the staged one, or whose project's field
     mapping changed, are parsed; the other staged rows are kept aside in `keep_<table>` and
-    appended back after each file. Returns True for such an incremental build, False for a full one.
+    appended back after each file. `texts` are the stage SQL files by name. Returns True for such
+    an incremental build, False for a full one.
     """
-    texts = dict(_sql_files("stage"))
     fingerprint = hashlib.sha256(
         json.dumps(
             [
@@ -171,18 +173,18 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        conn.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, table]
-        ).fetchone()[0]  # type: ignore[index]
-    )
+    row = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, table]
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _run_layer(conn: duckdb.DuckDBPyConnection, layer: str, tables: dict[str, Any], report: TransformReport) -> None:
     incremental = False
-    for name, sql in _sql_files(layer):
+    files = _sql_files(layer)
+    for name, sql in files:
         if name == next(iter(_PAYLOAD_STAGES)) and layer == "stage":
-            incremental = stage_jira_issues(conn)
+            incremental = stage_jira_issues(conn, dict(files))
             report.rows["stage.incremental"] = int(incremental)
         table = name.split("_", 1)[1].removesuffix(".sql")
         try:
@@ -312,7 +314,7 @@ def _story_point_values(
     conn: duckdb.DuckDBPyConnection, source_id: str, candidates: list[Any]
 ) -> dict[str, dict[str, int]]:
     """Per project key: how many issues hold a value in each candidate field (one parse per issue)."""
-    field_ids = [str(c["id"]) for c in candidates if _CUSTOM_FIELD.fullmatch(str(c["id"]))]
+    field_ids = [str(c["id"]) for c in candidates if CUSTOM_FIELD_ID.fullmatch(str(c["id"]))]
     spec = json.dumps({"fields": {"project": {"key": "VARCHAR"}, **{f: "JSON" for f in field_ids}}})
     # One column per candidate; ids are validated above, so they are safe as identifiers here.
     counts = ", ".join(f"count(j.fields.{f}) FILTER (WHERE json_type(j.fields.{f}) <> 'NULL')" for f in field_ids)
