@@ -12,6 +12,8 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -102,6 +104,9 @@ class HttpClient:
         self.max_workers = max_workers
         self.max_retry_wait = max_retry_wait
         self.stats = RequestStats()
+        # The server's own time (Date header) of the first answer: every later read reflects at
+        # least that instant, whatever the skew between our clock and the server's.
+        self.first_server_time: datetime | None = None
         self.limiter = rate_limiter or RateLimiter(sleep=sleep)
         self._auth = auth
         self._auth_params = dict(auth_params or {})
@@ -239,6 +244,8 @@ class HttpClient:
             else:
                 self.limiter.observe(response.headers, sent_at)
                 if 200 <= response.status_code < 300:
+                    if self.first_server_time is None:
+                        self.first_server_time = _server_time(response.headers.get("Date"))
                     return response
                 if response.status_code == 429:
                     self.stats.add(throttled=1)
@@ -288,6 +295,14 @@ class HttpClient:
             return f"no answer within {self.timeout:g}s ({type(exc).__name__})"
         reason = _ERRNO.search(str(exc))
         return f"{type(exc).__name__}: {reason.group(0) if reason else str(exc)}"
+
+
+def _server_time(date_header: str | None) -> datetime | None:
+    try:
+        moment = parsedate_to_datetime(date_header) if date_header else None
+    except (TypeError, ValueError):
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def _pooled_session(max_workers: int) -> requests.Session:

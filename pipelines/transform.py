@@ -29,6 +29,7 @@ from models.fields import (
 )
 from models.schema import CORE_TABLES, MART_TABLES
 from models.trello_lists import categorize_lists
+from pipelines.parsed import parse_sql, refresh_parsed, select_raw_rows
 
 MACROS = (
     r"""CREATE OR REPLACE TEMP MACRO pmhub_ts(s) AS
@@ -121,8 +122,8 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection, texts: dict[str, str]) ->
     Parsing 100,000 payloads takes most of a transform, yet a nightly run changes a few percent of
     them. When the staged tables were built with the same status categories and SQL (a fingerprint
     says so), only raw issues whose latest batch is not the staged one, or whose project's field
-    mapping changed, are parsed; the other staged rows are kept aside in `keep_<table>` and
-    appended back after each file. `texts` are the stage SQL files by name. Returns True for such
+    mapping changed, are parsed; the other staged rows are kept aside in `stage.<table>__kept` and
+    take the new ones in after each file. `texts` are the stage SQL files by name. Returns True for such
     an incremental build, False for a full one.
     """
     fingerprint = hashlib.sha256(
@@ -151,17 +152,23 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection, texts: dict[str, str]) ->
                    UNION ALL
                    (SELECT * FROM meta.staged_issue_fields EXCEPT SELECT * FROM meta.issue_fields))"""
         )
-        conn.execute(
-            """CREATE TEMP TABLE pending_jira_issues AS
-               SELECT r.* FROM raw.jira_issues r
+        select_raw_rows(
+            conn,
+            "pending_jira_issues",
+            "raw.jira_issues",
+            """SELECT r.source_id, r.id, r.batch_id FROM raw.jira_issues r
                LEFT JOIN stage.jira_issues s ON s.source_id = r.source_id AND s.external_id = r.id
                WHERE s.batch_id IS DISTINCT FROM r.batch_id
-                  OR (s.source_id, s.project_key) IN (SELECT (source_id, project_key) FROM remapped)"""
+                  OR (s.source_id, s.project_key) IN (SELECT (source_id, project_key) FROM remapped)""",
         )
+        # The staged rows set aside: each file builds its table from the pending issues only, then
+        # the kept rows take the new ones in (renames, not copies of 100,000 rows).
         for table in _PAYLOAD_STAGES.values():
+            conn.execute(f"DROP TABLE IF EXISTS stage.{table}__kept")
+            conn.execute(f"ALTER TABLE stage.{table} RENAME TO {table}__kept")
             conn.execute(
-                f"""CREATE OR REPLACE TEMP TABLE keep_{table} AS SELECT * FROM stage.{table}
-                    WHERE item_id NOT IN (SELECT source_id || ':' || id FROM pending_jira_issues)"""  # noqa: S608
+                f"""DELETE FROM stage.{table}__kept
+                    WHERE item_id IN (SELECT source_id || ':' || id FROM pending_jira_issues)"""  # noqa: S608
             )
     else:
         conn.execute("CREATE TEMP VIEW pending_jira_issues AS SELECT * FROM raw.jira_issues")
@@ -194,7 +201,9 @@ def _run_layer(conn: duckdb.DuckDBPyConnection, layer: str, tables: dict[str, An
                 conn.execute(sql)
             if incremental and layer == "stage" and name in _PAYLOAD_STAGES:
                 kept = _PAYLOAD_STAGES[name]
-                conn.execute(f"INSERT INTO stage.{kept} SELECT * FROM keep_{kept}")  # noqa: S608 - fixed names
+                conn.execute(f"INSERT INTO stage.{kept}__kept BY NAME SELECT * FROM stage.{kept}")  # noqa: S608 - fixed names
+                conn.execute(f"DROP TABLE stage.{kept}")
+                conn.execute(f"ALTER TABLE stage.{kept}__kept RENAME TO {kept}")
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]
             raise TransformError(f"pipelines/sql/{layer}/{name}: {first}") from exc
@@ -270,14 +279,19 @@ def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None
     """
     rows: list[tuple[Any, ...]] = []
     per_project: list[tuple[Any, ...]] = []
-    for site in config.sources.jira:
-        source_id = f"jira:{site.name}"
-        fields = [
+    site_fields = {
+        site.name: [
             json.loads(r[0])
             for r in conn.execute(
-                "SELECT payload FROM raw.jira_fields WHERE source_id = ? ORDER BY id", [source_id]
+                "SELECT payload FROM raw.jira_fields WHERE source_id = ? ORDER BY id", [f"jira:{site.name}"]
             ).fetchall()
         ]
+        for site in config.sources.jira
+    }
+    _refresh_point_fields(conn, [str(c["id"]) for f in site_fields.values() for c in story_point_candidates(f)])
+    for site in config.sources.jira:
+        source_id = f"jira:{site.name}"
+        fields = site_fields[site.name]
         if not fields:
             continue  # never synced (e.g. `--only trello`): nothing of this site to model
         values = _story_point_values(conn, source_id, story_point_candidates(fields))
@@ -313,20 +327,40 @@ def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None
 def _story_point_values(
     conn: duckdb.DuckDBPyConnection, source_id: str, candidates: list[Any]
 ) -> dict[str, dict[str, int]]:
-    """Per project key: how many issues hold a value in each candidate field (one parse per issue)."""
-    field_ids = [str(c["id"]) for c in candidates if CUSTOM_FIELD_ID.fullmatch(str(c["id"]))]
-    spec = json.dumps({"fields": {"project": {"key": "VARCHAR"}, **{f: "JSON" for f in field_ids}}})
-    # One column per candidate; ids are validated above, so they are safe as identifiers here.
-    counts = ", ".join(f"count(j.fields.{f}) FILTER (WHERE json_type(j.fields.{f}) <> 'NULL')" for f in field_ids)
-    out: dict[str, dict[str, int]] = {}
-    for project, *values in conn.execute(
-        f"""SELECT j.fields.project.key{", " + counts if counts else ""}
-            FROM (SELECT json_transform(payload, ?) AS j FROM raw.jira_issues WHERE source_id = ?)
-            GROUP BY 1""",  # noqa: S608
-        [spec, source_id],
+    """Per project key: how many issues hold a value in each candidate field (every project listed)."""
+    field_ids = [str(c["id"]) for c in candidates]
+    out: dict[str, dict[str, int]] = {
+        str(project): {}
+        for (project,) in conn.execute(
+            "SELECT DISTINCT project_key FROM stage.jira_issue_point_fields WHERE source_id = ?", [source_id]
+        ).fetchall()
+    }
+    for project, field_id, n in conn.execute(
+        """SELECT project_key, field_id, count(*)
+           FROM (SELECT project_key, unnest(valued_fields) AS field_id
+                 FROM stage.jira_issue_point_fields WHERE source_id = ?)
+           WHERE list_contains(?, field_id)
+           GROUP BY 1, 2""",
+        [source_id, field_ids],
     ).fetchall():
-        out[str(project)] = {f: int(n) for f, n in zip(field_ids, values, strict=True) if n}
+        out[str(project)][str(field_id)] = int(n)
     return out
+
+
+def _refresh_point_fields(conn: duckdb.DuckDBPyConnection, field_ids: list[str]) -> None:
+    """Keep `stage.jira_issue_point_fields`: which of the candidate fields hold a value, per issue."""
+    # Ids are validated as customfield_<n>, so they are safe as identifiers here.
+    field_ids = sorted({f for f in field_ids if CUSTOM_FIELD_ID.fullmatch(f)})
+    spec = json.dumps({"fields": {"project": {"key": "VARCHAR"}, **{f: "JSON" for f in field_ids}}})
+    marks = ", ".join(f"CASE WHEN json_type(j.fields.{f}) <> 'NULL' THEN '{f}' END" for f in field_ids)
+    refresh_parsed(
+        conn,
+        "stage.jira_issue_point_fields",
+        "raw.jira_issues",
+        f"""SELECT source_id, id, batch_id, j.fields.project.key AS project_key,
+                   list_filter([{marks}]::VARCHAR[], lambda f: f IS NOT NULL) AS valued_fields
+            FROM (SELECT source_id, id, batch_id, json_transform(payload, '{spec}') AS j FROM rows_to_parse)""",  # noqa: S608
+    )
 
 
 def _list_categories(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None:
@@ -355,6 +389,7 @@ def build_core(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date
     try:
         report = prepare_meta(conn, config, as_of)
         ensure_contract_tables(conn)
+        refresh_parsed(conn, "stage.jira_worklogs", "raw.jira_worklogs", parse_sql("jira_worklogs"))
         _run_layer(conn, "stage", {}, report)
         _run_layer(conn, "core", CORE_TABLES, report)
         report.problems += _budgets(conn)

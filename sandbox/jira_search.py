@@ -5,9 +5,10 @@ just its `id`; up to 5000 issues per page when only id/key are asked for, at mos
 `expand=changelog` embeds only the 20 most recent histories, newest first (the order Jira Cloud uses,
 see the OpenAPI text "sorted by date, starting from the most recent"), with `total` = all histories.
 
-The index is eventually consistent, like Jira's: with `index_lag_minutes` an issue updated less
-than that long ago (by the sandbox clock) is missing from search and count, while GET issue and
-bulkfetch already show it. The index refreshes once a second, so pages within a second agree.
+The index is eventually consistent, like Jira's: with `index_lag_minutes` a change less than that
+old (by the sandbox clock) is not indexed yet, while GET issue and bulkfetch already show it. Search
+and count then match a changed issue as its last indexed version (its old `updated` and project)
+and miss a new one. The index refreshes once a second, so pages within a second agree.
 Tokens hold an offset into the current result list: an issue that changes between two pages
 shifts the rest, so a client can see an issue twice or miss one, as on Jira.
 """

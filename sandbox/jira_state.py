@@ -64,6 +64,9 @@ class JiraState:
             rows.sort()
         self._feed = sorted((epoch_ms(w.updated), w.id) for w in self.worklogs.values())
         self._tombstones: list[Row] = []
+        # Earlier versions of changed issues, (updated ms, project key) oldest first: while a change
+        # is not indexed yet, search matches the issue as its last indexed version, as Jira does.
+        self._versions: dict[int, list[tuple[int, str]]] = {}
         self.next_number = {key: 1 for key in self.projects}
         for issue in portfolio.issues:
             number = int(issue.key.rpartition("-")[2])
@@ -128,7 +131,7 @@ class JiraState:
             if project is None:
                 raise UnknownProject(ref)
             keys.append(project.key)
-        low, high = -1, cutoff_ms if cutoff_ms is not None else 1 << 62
+        low, high = -1, 1 << 62
         created = []
         for bound in query.bounds:
             value = epoch_ms(bound.value)
@@ -138,11 +141,14 @@ class JiraState:
                 low = max(low, value + (bound.op == ">"))
             if bound.field == "updated" and bound.op in ("<=", "=", "<"):
                 high = min(high, value - (bound.op == "<"))
+        indexed_high = high if cutoff_ms is None else min(high, cutoff_ms)
         rows: list[Row] = []
         for key in dict.fromkeys(keys):
             index = self._index[key]
-            chunk = index[bisect.bisect_left(index, (low, -1)) : bisect.bisect_right(index, (high, 1 << 62))]
+            chunk = index[bisect.bisect_left(index, (low, -1)) : bisect.bisect_right(index, (indexed_high, 1 << 62))]
             rows += [r for r in chunk if r[1] not in self.restricted]
+        if cutoff_ms is not None:
+            rows += self._stale_rows(set(keys), low, high, cutoff_ms)
         if created:
             rows = [r for r in rows if all(b.accepts(self.issues[r[1]].created) for b in created)]
         if query.order in _FAST_ORDERS and query.order:
@@ -153,6 +159,18 @@ class JiraState:
         for name, ascending in reversed(query.order or (("id", True),)):
             issues.sort(key=partial(_sort_value, name=name), reverse=not ascending)
         return [i.id for i in issues]
+
+    def _stale_rows(self, keys: set[str], low: int, high: int, cutoff_ms: int) -> list[Row]:
+        """Issues changed after the index cutoff, as the last version indexed before it, if in range."""
+        rows: list[Row] = []
+        for issue_id, versions in self._versions.items():
+            issue = self.issues[issue_id]
+            if epoch_ms(issue.updated) <= cutoff_ms or issue_id in self.restricted:
+                continue
+            indexed = [v for v in versions if v[0] <= cutoff_ms]
+            if indexed and indexed[-1][1] in keys and low <= indexed[-1][0] <= high:
+                rows.append((indexed[-1][0], issue_id))
+        return rows
 
     def worklog_page(self, since_ms: int, cutoff_ms: int, limit: int, deleted: bool) -> tuple[list[Row], int, bool]:
         """One page of the updated (or deleted) worklog feed: (readable rows, until, last page)."""
@@ -188,6 +206,7 @@ class JiraState:
             old = self.issues.get(issue.id)
             if old is not None:
                 _remove(self._index[old.project_key], (epoch_ms(old.updated), old.id))
+                self._versions.setdefault(issue.id, []).append((epoch_ms(old.updated), old.project_key))
                 if old.key != issue.key:
                     self.former_keys[issue.id] = (*self.former_keys.get(issue.id, ()), old.key)
             bisect.insort(self._index[issue.project_key], (epoch_ms(issue.updated), issue.id))
@@ -211,6 +230,7 @@ class JiraState:
         """Delete an issue: it leaves every index, its keys stop resolving, its worklogs become tombstones."""
         with self.lock:
             issue = self.issues.pop(issue_id)
+            self._versions.pop(issue_id, None)
             _remove(self._index[issue.project_key], (epoch_ms(issue.updated), issue.id))
             for key in (issue.key, *self.former_keys.get(issue_id, ())):
                 self._keys.pop(key, None)

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -44,7 +45,8 @@ class SandboxServer:
     """Serves one portfolio on `host:port` (port 0 picks a free port) from a daemon thread.
 
     jql_time_zone: the account's time zone, in which JQL reads bare date-times (IANA name).
-    index_lag_minutes: issues updated that recently are not yet found by search (reads see them).
+    index_lag_minutes: changes that recent are not indexed yet: search matches such an issue as its
+    previous version, or not at all if it is new (reads see the change).
     bulkfetch_issue_errors: list deleted or unreadable issues of a bulk fetch in `issueErrors`
     (False: leave them out silently, as the OpenAPI text describes).
     `clock` is the site's "now", `state` the live Jira data; the mutation methods (touch,
@@ -256,6 +258,10 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
         server_version = "pmhub-sandbox"
         # Headers and body leave in two writes; without TCP_NODELAY, Nagle + delayed ACK add ~40 ms each.
         disable_nagle_algorithm = True
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            """The Date header tells the site's own time (its clock can run ahead of the wall clock)."""
+            return format_datetime(server.clock.now(), usegmt=True)
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

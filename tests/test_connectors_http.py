@@ -274,3 +274,23 @@ def test_http_client_feeds_the_limiter(stub_server, fake_sleep):
     http.get_json("/t")
     http.get_json("/t")
     assert fake_sleep.calls and 9.0 < fake_sleep.calls[0] <= 10.0
+
+
+def test_first_server_time_is_the_date_header_of_the_first_answer(stub_server, fake_sleep):
+    stub_server.route("GET", "/x", [(200, {}, {"ok": True}), (200, {}, {"ok": True})])
+    http = client(stub_server, fake_sleep)
+    assert http.first_server_time is None
+    before = datetime.now(UTC).replace(microsecond=0)
+    http.get_json("/x")
+    first = http.first_server_time
+    assert first is not None and before <= first <= datetime.now(UTC)
+    http.get_json("/x")
+    assert http.first_server_time == first
+
+
+@pytest.mark.parametrize("header", [None, "", "yesterday", "Mon, 23 Nov 2026 10:00:00"])
+def test_an_unreadable_or_zoneless_date_header_gives_no_server_time(header):
+    from connectors.http import _server_time
+
+    assert _server_time(header) is None
+    assert _server_time("Mon, 23 Nov 2026 10:00:00 GMT") == datetime(2026, 11, 23, 10, tzinfo=UTC)

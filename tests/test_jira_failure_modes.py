@@ -116,6 +116,40 @@ def test_index_lag_hides_fresh_changes_for_one_run_without_false_tombstones(tmp_
         assert got == expected
 
 
+def test_overlap_window_rereads_only_what_the_last_read_could_not_hold(tmp_path, sandbox_env):
+    """The overlap re-reads a lagging change (the index still showed the old version); not fresh issues."""
+    with site(tmp_path, sandbox_env, index_lag_minutes=30) as (server, config, db):
+        server.advance(31)  # the index has caught up with everything generated
+        sync(config, db)
+        late, early = [i.id for i in server.portfolio.issues if i.project_key == "APL"][:2]
+        server.advance(30)
+        server.touch(0, ids=[early])
+        server.advance(30)
+        server.touch(0, ids=[late])
+        server.advance(10)  # the index holds `early` now, `late` only as its old version
+        sync(config, db)
+        assert landed_by_last_jira_batch(db) == {str(early)}
+        server.advance(31)
+        sync(config, db)
+        # `late` changed before the last read but was missed by its search: read now. `early` is
+        # in the same overlap window, but its stored version was read after it changed: skipped.
+        assert landed_by_last_jira_batch(db) == {str(late)}
+        stored = dict(
+            rows(
+                db,
+                "SELECT external_id, updated_at FROM core.work_items WHERE external_id IN (?, ?)",
+                [str(late), str(early)],
+            )
+        )
+        assert stored == {str(i): server.issue_updated(i) for i in (late, early)}
+        assert_counts_equal_truth(server, db)
+
+
+def landed_by_last_jira_batch(db: Path) -> set[str]:
+    last = "SELECT batch_id FROM meta.batches WHERE source_id = 'jira:sandbox' ORDER BY loaded_at DESC LIMIT 1"
+    return {r[0] for r in rows(db, f"SELECT id FROM raw.jira_issues WHERE batch_id = ({last})")}
+
+
 def test_deleted_moved_revoked_and_restricted_issues(tmp_path, sandbox_env):
     with site(tmp_path, sandbox_env) as (server, config, db):
         sync(config, db)
@@ -245,6 +279,8 @@ def test_incremental_staging_gives_the_same_tables_as_a_full_rebuild(tmp_path, s
         "core.status_changes",
         "core.sprint_membership",
         "core.people",
+        "core.worklogs",
+        "core.cost_entries",
         "mart.project_progress",
     )
     with site(tmp_path, sandbox_env) as (server, config, db):
@@ -253,12 +289,14 @@ def test_incremental_staging_gives_the_same_tables_as_a_full_rebuild(tmp_path, s
         server.touch(0.1, seed=12)
         server.delete_issues(2, seed=13)
         server.move_issues(2, "BOR", seed=14)
+        server.delete_worklogs(3, seed=15)
         server.advance(2)
         outcome = sync(config, db)
         assert outcome.metadata["core_tables"]["stage.incremental"] == 1
         incremental = {t: sorted(rows(db, f"SELECT * FROM {t}"), key=repr) for t in tables}
         with connect(db) as conn:
             conn.execute("DELETE FROM meta.stage_state")  # forces a full parse on the next build
+            conn.execute("DELETE FROM meta.parsed_state")
         outcome = sync(config, db)
         assert outcome.metadata["core_tables"]["stage.incremental"] == 0
         for table in tables:

@@ -14,17 +14,24 @@ class ExtractError(RuntimeError):
     """A source answered, but not with what the config asked for (e.g. a project it cannot see)."""
 
 
+# The cursor an extract sets to the server's time before its first read of Jira issues.
+ISSUE_READ_CURSOR = "issues_read_ms"
+
+
 @dataclass(frozen=True)
 class SourceState:
     """What an extract knows from the last committed load of its source.
 
     cursors: incremental watermarks. known_issue_ids: Jira project id → ids of issues the warehouse
     holds as live (for the census). project_keys: Jira project id → key at the last load.
+    issue_read_ms: Jira issue id → the server instant (epoch ms) at which the run that landed its
+    stored version started reading: that version holds every change made before then.
     """
 
     cursors: dict[str, str] = field(default_factory=dict)
     known_issue_ids: dict[str, list[str]] = field(default_factory=dict)
     project_keys: dict[str, str] = field(default_factory=dict)
+    issue_read_ms: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None, full_refresh: bool = False) -> SourceState:
@@ -34,7 +41,12 @@ class SourceState:
             cursors={} if full_refresh else dict(data.get("cursors", {})),
             known_issue_ids={k: list(v) for k, v in data.get("known_issue_ids", {}).items()},
             project_keys=dict(data.get("project_keys", {})),
+            issue_read_ms={} if full_refresh else _issue_reads(data.get("issue_reads", {})),
         )
+
+
+def _issue_reads(reads: dict[str, list[str]]) -> dict[str, int]:
+    return {issue_id: int(read_ms) for read_ms, ids in reads.items() for issue_id in ids}
 
 
 @dataclass

@@ -1,23 +1,24 @@
 """Extract one Jira Cloud site: fields, statuses, projects, boards, sprints, issues, worklogs.
 
-Per project, issues are read ids first (the ids-only search serves 5000 per page) and their
-details then come from parallel `issue/bulkfetch` calls, because enhanced-search pages can only be
-read one after another. Incremental runs select ids with JQL bounded by project and by
-`updated >= <epoch ms>` (a bare date-time would be read in the account's own time zone) minus an
-overlap window (search is eventually consistent). A census of all ids per project then finds the
-issues the warehouse holds that search no longer returns (see `jira_census`).
+Issues are read ids first (the ids-only search serves 5000 per page; `jira_changed` picks which
+ids) and their details then come from parallel `issue/bulkfetch` calls, because enhanced-search
+pages can only be read one after another. Issues the warehouse holds that the census no longer
+returns are looked up one by one (`jira_census`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 from connectors.errors import ApiError
 from connectors.jira import JiraClient
+from connectors.parallel import ordered_map
 from models.config import JiraSource
 from pipelines.extract.common import (
+    ISSUE_READ_CURSOR,
     ExtractResult,
     SourceState,
     counted,
@@ -26,6 +27,7 @@ from pipelines.extract.common import (
     require_visible,
 )
 from pipelines.extract.jira_census import issue_project, lost_projects, vanished_issues
+from pipelines.extract.jira_changed import select_issues
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
 
@@ -41,33 +43,46 @@ ISSUE_EXPAND = ("changelog",)
 def extract_jira(source: JiraSource, client: JiraClient, state: SourceState, writer: LandingWriter) -> ExtractResult:
     """Land one site's data; returns the cursors to commit with it."""
     result = ExtractResult(writer.source_id)
-    writer.write("jira_fields", client.fields())
-    writer.write("jira_statuses", client.statuses())
-    projects = _visible_projects(client, source.projects)
-    lost = lost_projects(client, state, source.projects, projects, writer)
-    result.warnings += lost.values()
-    # A configured project we never held and cannot see is a config error, not lost access.
-    require_visible(
-        writer.source_id, "project", [k for k in source.projects or () if k not in lost], (p["key"] for p in projects)
-    )
-    writer.write("jira_projects", projects)
-
-    sprints_seen: set[int] = set()
-    for project in projects:
-        boards = list(client.iter_boards(str(project["key"])))
-        writer.write("jira_boards", boards, container=str(project["id"]))
-        for board in boards:
-            if board.get("type") != "scrum":
-                continue
-            sprints = [s for s in client.iter_sprints(int(board["id"])) if s["id"] not in sprints_seen]
-            sprints_seen.update(s["id"] for s in sprints)
-            writer.write("jira_sprints", sprints, container=str(board["id"]))
-    if projects:
-        result.cursors.update(_extract_issues(source, client, state, writer, projects))
-
-    result.cursors.update(_extract_worklogs(client, state, writer))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmhub-worklog-feeds") as feeds:
+        # The worklog change feeds do not depend on the issues: they are read meanwhile.
+        since = _worklog_since(state)
+        changes = feeds.submit(lambda: (client.updated_worklog_ids(since), client.deleted_worklog_ids(since)))
+        fields, statuses = ordered_map(lambda get: get(), (client.fields, client.statuses), 2)
+        writer.write("jira_fields", fields)
+        writer.write("jira_statuses", statuses)
+        projects = _visible_projects(client, source.projects)
+        lost = lost_projects(client, state, source.projects, projects, writer)
+        result.warnings += lost.values()
+        # A configured project we never held and cannot see is a config error, not lost access.
+        require_visible(
+            writer.source_id,
+            "project",
+            [k for k in source.projects or () if k not in lost],
+            (p["key"] for p in projects),
+        )
+        writer.write("jira_projects", projects)
+        _land_boards_and_sprints(client, writer, projects)
+        if projects:
+            result.cursors.update(_extract_issues(source, client, state, writer, projects))
+        (updated, until), (deleted, _) = changes.result()
+    result.cursors.update(_land_worklogs(client, writer, updated, until, deleted))
     result.counts = dict(writer.counts)
     return result
+
+
+def _land_boards_and_sprints(client: JiraClient, writer: LandingWriter, projects: list[dict[str, Any]]) -> None:
+    """Boards per project and sprints per scrum board, asked concurrently; sprints deduped by id."""
+    workers = client.http.max_workers
+    boards_of = list(ordered_map(lambda p: list(client.iter_boards(str(p["key"]))), projects, workers))
+    scrum = {int(b["id"]): b for boards in boards_of for b in boards if b.get("type") == "scrum"}
+    sprints_of = dict(zip(scrum, ordered_map(lambda i: list(client.iter_sprints(i)), scrum, workers), strict=True))
+    sprints_seen: set[int] = set()
+    for project, boards in zip(projects, boards_of, strict=True):
+        writer.write("jira_boards", boards, container=str(project["id"]))
+        for board in (b for b in boards if int(b["id"]) in scrum):
+            sprints = [s for s in sprints_of[int(board["id"])] if s["id"] not in sprints_seen]
+            sprints_seen.update(s["id"] for s in sprints)
+            writer.write("jira_sprints", sprints, container=str(board["id"]))
 
 
 def _visible_projects(client: JiraClient, keys: list[str] | None) -> list[dict[str, Any]]:
@@ -81,37 +96,11 @@ def _visible_projects(client: JiraClient, keys: list[str] | None) -> list[dict[s
         raise
 
 
-def _changed_ids(
-    source: JiraSource, client: JiraClient, state: SourceState, projects: list[dict[str, Any]]
-) -> tuple[list[str], set[str]]:
-    """Ids of issues changed since the cursors (all ids for new projects), and the census.
-
-    One query per site rather than per project: every project's JQL would cost a request even
-    when nothing changed. The least advanced project cursor bounds the whole query.
-    """
-    keys_with_cursor = [str(p["key"]) for p in projects if f"issues_updated_ms:{p['id']}" in state.cursors]
-    new_keys = [str(p["key"]) for p in projects if str(p["key"]) not in keys_with_cursor]
-    all_keys = ", ".join(str(p["key"]) for p in projects)
-    changed: list[str] = []
-    if new_keys:
-        changed += client.search_issue_ids(f"project in ({', '.join(new_keys)}) ORDER BY id ASC")
-    if not keys_with_cursor:
-        return changed, set(changed)
-    since = min(
-        int(state.cursors[f"issues_updated_ms:{p['id']}"]) for p in projects if str(p["key"]) in keys_with_cursor
-    )
-    since -= int(source.overlap_hours * 3_600_000)
-    changed += client.search_issue_ids(
-        f"project in ({', '.join(keys_with_cursor)}) AND updated >= {since} ORDER BY updated ASC, id ASC"
-    )
-    census = set(client.search_issue_ids(f"project in ({all_keys}) ORDER BY id ASC"))
-    return list(dict.fromkeys(changed)), census
-
-
 def _extract_issues(
     source: JiraSource, client: JiraClient, state: SourceState, writer: LandingWriter, projects: list[dict[str, Any]]
 ) -> dict[str, str]:
-    changed, census = _changed_ids(source, client, state, projects)
+    selection = select_issues(source, client, state, projects)
+    changed, census = selection.changed, selection.census
     known = {i for p in projects for i in state.known_issue_ids.get(str(p["id"]), ())}
     # The census doubles as a coverage check: ids Jira lists that the warehouse lacks (missed
     # earlier, or a project added back to the config) are fetched whatever their `updated`.
@@ -139,16 +128,21 @@ def _extract_issues(
     for issue in vanished_issues(client, writer, suspects, ISSUE_FIELDS, ISSUE_EXPAND):
         updated(issue)
     # The query covered every project from the least advanced cursor on, so all move together.
-    return {f"issues_updated_ms:{p['id']}": str(newest[0]) for p in projects} if newest[0] else {}
+    cursors = {f"issues_updated_ms:{p['id']}": str(newest[0]) for p in projects} if newest[0] else {}
+    if client.http.first_server_time is not None:
+        cursors[ISSUE_READ_CURSOR] = str(epoch_ms(client.http.first_server_time))
+    return cursors
 
 
-def _extract_worklogs(client: JiraClient, state: SourceState, writer: LandingWriter) -> dict[str, str]:
+def _worklog_since(state: SourceState) -> int:
     since = int(state.cursors.get("worklogs_until_ms", 0))
-    if since:
-        since = max(0, since - int(WORKLOG_OVERLAP.total_seconds() * 1000))
-    ids, until = client.updated_worklog_ids(since)
-    writer.write("jira_worklogs", client.worklogs(ids), updated=lambda w: w.get("updated"))
-    deleted, _ = client.deleted_worklog_ids(since)
+    return max(0, since - int(WORKLOG_OVERLAP.total_seconds() * 1000)) if since else 0
+
+
+def _land_worklogs(
+    client: JiraClient, writer: LandingWriter, updated: list[int], until: int, deleted: list[int]
+) -> dict[str, str]:
+    writer.write("jira_worklogs", client.worklogs(updated), updated=lambda w: w.get("updated"))
     writer.write("jira_worklog_deletions", ({"id": i} for i in deleted))
-    progress.info("%s: %d worklogs changed, %d deleted", writer.source_id, len(ids), len(deleted))
+    progress.info("%s: %d worklogs changed, %d deleted", writer.source_id, len(updated), len(deleted))
     return {"worklogs_until_ms": str(until)} if until else {}

@@ -6,7 +6,7 @@ WITH jira_accounts AS (
     UNION ALL
     SELECT DISTINCT source_id, author_ext, author_name FROM stage.jira_history_items
     UNION ALL
-    SELECT source_id, payload ->> '$.author.accountId', payload ->> '$.author.displayName' FROM raw.jira_worklogs
+    SELECT source_id, account_id, author_name FROM stage.jira_worklogs
 )
 SELECT source_id || ':user:' || account_id AS person_id, source_id, account_id AS external_id,
        max(name) AS display_name
