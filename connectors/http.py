@@ -29,7 +29,7 @@ from connectors.errors import (
     PaginationError,
     parse_error_detail,
 )
-from connectors.ratelimit import RateLimiter
+from connectors.ratelimit import RateLimiter, endpoint_of
 from connectors.redact import Scrubber, install_urllib3_log_filter, redact_url
 from connectors.retry import RETRYABLE_STATUSES, retry_delay
 from connectors.stats import RequestStats
@@ -219,10 +219,11 @@ class HttpClient:
         url = self.resolve(path_or_url)
         query = {**(params or {}), **self._auth_params} or None
         extra: dict[str, Any] = {} if body is _NO_BODY else {"json": body}
+        endpoint = endpoint_of(method, urlsplit(url).path)
         attempt = 0
         while True:
             attempt += 1
-            waited = self.limiter.before_request()
+            waited = self.limiter.before_request(endpoint)
             sent_at = self.limiter.now()
             self.stats.add(requests=1, wait_seconds=waited)
             response: requests.Response | None = None
@@ -242,7 +243,7 @@ class HttpClient:
             except requests.RequestException as exc:  # not retryable: bad URL, too many redirects...
                 reason, fatal = self._describe(exc), True
             else:
-                self.limiter.observe(response.headers, sent_at)
+                self.limiter.observe(response.headers, sent_at, response.status_code, endpoint)
                 if 200 <= response.status_code < 300:
                     if self.first_server_time is None:
                         self.first_server_time = _server_time(response.headers.get("Date"))

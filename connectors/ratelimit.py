@@ -11,6 +11,11 @@ all threads of that client. It is fed with each response's headers and gates the
   `trello_low_water` of the max, every thread pauses for one full interval, which is guaranteed
   to outlast the current window (Trello does not say when the window started).
 
+* Jira 429s say which budget ran out in ``RateLimit-Reason`` (or ``X-Beta-Ratelimit-Reason``):
+  ``jira-burst-based`` counts one endpoint and method, so only that endpoint waits out the
+  ``Retry-After`` (other threads stop hitting it too, instead of each collecting its own 429);
+  any other reason (tenant or global quota, per-issue writes) pauses the whole site.
+
 Waiting here is cheaper than a 429: Trello answers 429 for the rest of the window once a key
 exceeds 200 of them.
 """
@@ -19,12 +24,24 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 
+from connectors.retry import MIN_SERVER_WAIT, server_wait
+
 _NEAR_LIMIT_HEADERS = ("X-RateLimit-NearLimit", "X-Beta-Ratelimit-Nearlimit")
 _TRELLO_PREFIXES = ("x-rate-limit-api-token", "x-rate-limit-api-key")
+_REASON_HEADERS = ("RateLimit-Reason", "X-Beta-Ratelimit-Reason")
+BURST_REASON = "jira-burst-based"
+# Path segments that name one object (ids, issue keys): one endpoint has many such paths.
+_OBJECT_SEGMENT = re.compile(r"/(?:\d+|[A-Z][A-Z0-9_]+-\d+)(?=/|$)")
+
+
+def endpoint_of(method: str, path: str) -> str:
+    """The endpoint a request counts against for burst limits, e.g. ``GET /rest/api/3/issue/{}``."""
+    return f"{method} {_OBJECT_SEGMENT.sub('/{}', path.split('?', 1)[0])}"
 
 
 class RateLimiter:
@@ -47,17 +64,18 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._slow_until = -math.inf  # Jira near-limit mode is on until this clock time
         self._next_slot = -math.inf  # earliest start for the next request while slowed down
-        self._paused_until = -math.inf  # Trello window pause ends at this clock time
+        self._paused_until = -math.inf  # site-wide pause (Trello window, Jira quota) ends then
+        self._endpoint_paused: dict[str, float] = {}  # Jira burst pause per endpoint
 
     def now(self) -> float:
         """The limiter's clock (monotonic seconds); pass it to `observe` as `sent_at`."""
         return self._clock()
 
-    def before_request(self) -> float:
-        """Block until the next request may start; return the seconds waited."""
+    def before_request(self, endpoint: str = "") -> float:
+        """Block until the next request (to `endpoint`, see `endpoint_of`) may start; return the seconds waited."""
         with self._lock:
             now = self._clock()
-            start = max(now, self._paused_until)
+            start = max(now, self._paused_until, self._endpoint_paused.get(endpoint, -math.inf))
             if now < self._slow_until:
                 start = max(start, self._next_slot)
                 self._next_slot = start + self._spacing
@@ -66,11 +84,19 @@ class RateLimiter:
             self._sleep(wait)
         return max(wait, 0.0)
 
-    def observe(self, headers: Mapping[str, str], sent_at: float) -> None:
-        """Update the gate from one response's headers; `sent_at` is `now()` before sending."""
+    def observe(self, headers: Mapping[str, str], sent_at: float, status: int = 200, endpoint: str = "") -> None:
+        """Update the gate from one response; `sent_at` is `now()` before sending it to `endpoint`."""
         if any(str(headers.get(h, "")).lower() == "true" for h in _NEAR_LIMIT_HEADERS):
             with self._lock:
                 self._slow_until = self._clock() + self._cooldown
+        reason = next((str(headers[h]) for h in _REASON_HEADERS if headers.get(h)), "")
+        if status == 429 and reason:
+            until = self._clock() + (server_wait(headers) or MIN_SERVER_WAIT)
+            with self._lock:
+                if reason == BURST_REASON and endpoint:
+                    self._endpoint_paused[endpoint] = max(self._endpoint_paused.get(endpoint, -math.inf), until)
+                else:
+                    self._paused_until = max(self._paused_until, until)
         for prefix in _TRELLO_PREFIXES:
             self._observe_trello(headers, prefix, sent_at)
 

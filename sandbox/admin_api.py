@@ -10,7 +10,8 @@
 Operations (each answers what it changed, see sandbox.jira_mutations.Changed): touch(fraction,
 seed, ids), create_issues(n, project_key, seed), delete_issues(n | ids, seed), move_issues(n,
 to_project_key, seed, ids), revoke_project(key), restrict_issues(n, seed, ids),
-delete_worklogs(n, seed), advance(minutes): move the sandbox clock forward.
+delete_worklogs(n, seed), misreport_worklog_deletions(n, seed), advance(minutes): move the
+sandbox clock forward.
 These requests are not logged, counted, delayed or failed like vendor API requests.
 """
 
@@ -102,6 +103,7 @@ class AdminApi:
             "revoke_project": self._server.mutations.revoke_project,
             "restrict_issues": self._server.mutations.restrict_issues,
             "delete_worklogs": self._server.mutations.delete_worklogs,
+            "misreport_worklog_deletions": self._server.mutations.misreport_worklog_deletions,
         }
         method = methods.get(name)
         if method is None:

@@ -262,3 +262,15 @@ class JiraMutations:
             return Changed(
                 "delete_worklogs", tuple(sorted({self._state.worklogs[w].issue_id for w in chosen})), tuple(chosen)
             )
+
+    def misreport_worklog_deletions(self, n: int, seed: int = 0) -> Changed:
+        """List `n` random existing worklogs in `/worklog/deleted` while they stay in place.
+
+        Field notes #5: a sync that trusted such a feed flagged 164 live worklogs deleted.
+        """
+        with self._state.lock:
+            pool = sorted(w.id for i in self._pool() for w in self._state.issues[i].worklogs)
+            chosen = self._pick(pool, n, seed)
+            self._state.misreport_deleted(chosen, epoch_ms(self._clock.now()))
+            issues = tuple(sorted({self._state.worklogs[w].issue_id for w in chosen}))
+            return Changed("misreport_worklog_deletions", issues, tuple(chosen))

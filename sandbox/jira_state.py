@@ -250,6 +250,13 @@ class JiraState:
             self.restricted.update(issue_ids)
             self._changed()
 
+    def misreport_deleted(self, worklog_ids: Iterable[int], now_ms: int) -> None:
+        """List existing worklogs in the deleted feed without deleting them (a feed that lies)."""
+        with self.lock:
+            for worklog_id in worklog_ids:
+                bisect.insort(self._tombstones, (now_ms, worklog_id))
+            self._changed()
+
     def _bury(self, worklog: Worklog, now_ms: int) -> None:
         _remove(self._feed, (epoch_ms(worklog.updated), worklog.id))
         bisect.insort(self._tombstones, (now_ms, worklog.id))

@@ -50,8 +50,8 @@ class SandboxServer:
     bulkfetch_issue_errors: list deleted or unreadable issues of a bulk fetch in `issueErrors`
     (False: leave them out silently, as the OpenAPI text describes).
     `clock` is the site's "now", `state` the live Jira data; the mutation methods (touch,
-    create_issues, delete_issues, move_issues, revoke_project, restrict_issues, delete_worklogs)
-    change it between two syncs and return what they changed.
+    create_issues, delete_issues, move_issues, revoke_project, restrict_issues, delete_worklogs,
+    misreport_worklog_deletions) change it between two syncs and return what they changed.
     """
 
     def __init__(
@@ -147,6 +147,9 @@ class SandboxServer:
 
     def delete_worklogs(self, n: int, seed: int = 0) -> Changed:
         return self.mutations.delete_worklogs(n, seed)
+
+    def misreport_worklog_deletions(self, n: int, seed: int = 0) -> Changed:
+        return self.mutations.misreport_worklog_deletions(n, seed)
 
     # Lookups for tests: the site's own view, whatever the account may see.
     def issue(self, issue_id: int) -> JiraIssue:

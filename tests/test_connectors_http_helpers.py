@@ -10,7 +10,7 @@ import pytest
 from connectors.errors import parse_error_detail
 from connectors.http import HttpClient
 from connectors.parallel import ordered_map
-from connectors.ratelimit import RateLimiter
+from connectors.ratelimit import RateLimiter, endpoint_of
 from connectors.redact import redact_url, scrub_pairs
 from connectors.urls import join_url
 
@@ -123,6 +123,25 @@ def test_trello_low_remaining_pauses_one_interval_once(fake_sleep):
     limiter.observe({**headers, "x-rate-limit-api-token-remaining": "1"}, sent_before_pause)
     clock.now += 10
     assert limiter.before_request() == 0
+
+
+def test_jira_burst_429_pauses_only_its_endpoint_and_a_quota_429_the_whole_site(fake_sleep):
+    clock = Clock()
+    limiter = RateLimiter(sleep=fake_sleep, clock=clock)
+    bulk, issue = endpoint_of("POST", "/rest/api/3/issue/bulkfetch"), endpoint_of("GET", "/rest/api/3/issue/10001")
+    assert issue == endpoint_of("GET", "/rest/api/3/issue/APL-7")  # one endpoint, whatever the object
+    burst = {"Retry-After": "3", "RateLimit-Reason": "jira-burst-based"}
+    limiter.observe(burst, clock(), 429, bulk)
+    assert limiter.before_request(issue) == 0
+    assert limiter.before_request(bulk) == 3.0
+    limiter.observe({"Retry-After": "0", "RateLimit-Reason": "jira-burst-based"}, clock(), 429, issue)
+    assert limiter.before_request(issue) == 1.0  # Retry-After 0 still means at least 1 s
+    limiter.observe(burst, clock(), 200, issue)  # only a 429 pauses
+    clock.now += 5
+    assert limiter.before_request(bulk) == limiter.before_request(issue) == 0
+    quota = {"Retry-After": "7", "X-Beta-Ratelimit-Reason": "jira-quota-tenant-based"}
+    limiter.observe(quota, clock(), 429, bulk)
+    assert limiter.before_request(issue) == 7.0 and limiter.before_request() == 7.0
 
 
 # -- concurrency helper ------------------------------------------------------------------------

@@ -187,6 +187,8 @@ def test_worklog_edits_deletions_and_the_last_minute(tmp_path, sandbox_env):
         server.advance(60)
         touched = server.touch(0.1, seed=9)
         removed = server.delete_worklogs(4, seed=10).worklog_ids
+        # the deleted feed also lists worklogs that still exist: they must not be tombstoned
+        misreported = server.misreport_worklog_deletions(3, seed=16).worklog_ids
         # worklog/updated leaves out the minute before "now": changes 30 s old are not served yet
         server.advance(0.5)
         sync(config, db)
@@ -194,7 +196,8 @@ def test_worklog_edits_deletions_and_the_last_minute(tmp_path, sandbox_env):
         sync(config, db)
         assert_counts_equal_truth(server, db)
         gone = {r[0] for r in rows(db, "SELECT worklog_id FROM core.worklogs WHERE is_deleted")}
-        assert {f"jira:sandbox:worklog:{i}" for i in removed} <= gone
+        assert gone == {f"jira:sandbox:worklog:{i}" for i in removed}
+        assert not set(misreported) & set(removed) and len(misreported) == 3
         hours = dict(rows(db, "SELECT worklog_id, hours FROM core.worklogs WHERE NOT is_deleted"))
         for worklog_id, seconds in server.worklog_seconds(touched.worklog_ids).items():
             assert hours[f"jira:sandbox:worklog:{worklog_id}"] == pytest.approx(seconds / 3600)

@@ -107,6 +107,18 @@ class JiraClient:
         for issue in self.search_issues(jql, ["id"], page_size=settings.SEARCH_IDS_PAGE_SIZE):
             yield str(issue["id"])
 
+    def approximate_count(self, jql: str) -> int:
+        """``POST /rest/api/3/search/approximate-count``: how many issues `jql` matches, by the index.
+
+        The enhanced search has no `total`; this is Jira's replacement, used to check coverage.
+        """
+        url = self.http.resolve(settings.SEARCH_COUNT)
+        body = self.http.post_json(settings.SEARCH_COUNT, {"jql": jql}, expect="object")
+        count = body.get("count")
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise self.http.shape_error(url, "expected an integer 'count'", method="POST")
+        return count
+
     def changelogs(
         self, issue_ids: Sequence[str], field_ids: Sequence[str] = ()
     ) -> Iterator[tuple[str, list[dict[str, Any]]]]:

@@ -12,6 +12,7 @@ STATUSES = "/rest/api/3/status"
 PROJECT_SEARCH = "/rest/api/3/project/search"
 # The enhanced search; /rest/api/3/search answers 410 Gone on Cloud since 2025 (CHANGE-2046).
 SEARCH_JQL = "/rest/api/3/search/jql"
+SEARCH_COUNT = "/rest/api/3/search/approximate-count"
 CHANGELOG_BULKFETCH = "/rest/api/3/changelog/bulkfetch"
 WORKLOG_UPDATED = "/rest/api/3/worklog/updated"
 WORKLOG_DELETED = "/rest/api/3/worklog/deleted"

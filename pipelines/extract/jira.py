@@ -8,6 +8,7 @@ returns are looked up one by one (`jira_census`).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -63,7 +64,7 @@ def extract_jira(source: JiraSource, client: JiraClient, state: SourceState, wri
         writer.write("jira_projects", projects)
         _land_boards_and_sprints(client, writer, projects)
         if projects:
-            result.cursors.update(_extract_issues(source, client, state, writer, projects))
+            _extract_issues(source, client, state, writer, projects, result)
         (updated, until), (deleted, _) = changes.result()
     result.cursors.update(_land_worklogs(client, writer, updated, until, deleted))
     result.counts = dict(writer.counts)
@@ -97,10 +98,18 @@ def _visible_projects(client: JiraClient, keys: list[str] | None) -> list[dict[s
 
 
 def _extract_issues(
-    source: JiraSource, client: JiraClient, state: SourceState, writer: LandingWriter, projects: list[dict[str, Any]]
-) -> dict[str, str]:
+    source: JiraSource,
+    client: JiraClient,
+    state: SourceState,
+    writer: LandingWriter,
+    projects: list[dict[str, Any]],
+    result: ExtractResult,
+) -> None:
+    """Land changed, missing and vanished issues; add the cursors and any warning to `result`."""
     selection = select_issues(source, client, state, projects)
     changed, census = selection.changed, selection.census
+    if warning := selection.coverage_warning(writer.source_id):
+        result.warnings.append(warning)
     known = {i for p in projects for i in state.known_issue_ids.get(str(p["id"]), ())}
     # The census doubles as a coverage check: ids Jira lists that the warehouse lacks (missed
     # earlier, or a project added back to the config) are fetched whatever their `updated`.
@@ -131,7 +140,7 @@ def _extract_issues(
     cursors = {f"issues_updated_ms:{p['id']}": str(newest[0]) for p in projects} if newest[0] else {}
     if client.http.first_server_time is not None:
         cursors[ISSUE_READ_CURSOR] = str(epoch_ms(client.http.first_server_time))
-    return cursors
+    result.cursors.update(cursors)
 
 
 def _worklog_since(state: SourceState) -> int:
@@ -142,7 +151,18 @@ def _worklog_since(state: SourceState) -> int:
 def _land_worklogs(
     client: JiraClient, writer: LandingWriter, updated: list[int], until: int, deleted: list[int]
 ) -> dict[str, str]:
-    writer.write("jira_worklogs", client.worklogs(updated), updated=lambda w: w.get("updated"))
-    writer.write("jira_worklog_deletions", ({"id": i} for i in deleted))
-    progress.info("%s: %d worklogs changed, %d deleted", writer.source_id, len(updated), len(deleted))
+    # Never tombstone on the feed alone (field notes #5: a feed listed 164 live worklogs as deleted):
+    # worklogs the list endpoint still returns are kept, and landed as they are now.
+    alive = list(client.worklogs(deleted)) if deleted else []
+    kept = {int(w["id"]) for w in alive}
+    writer.write("jira_worklogs", itertools.chain(client.worklogs(updated), alive), updated=lambda w: w.get("updated"))
+    gone = [i for i in deleted if int(i) not in kept]
+    writer.write("jira_worklog_deletions", ({"id": i} for i in gone))
+    progress.info(
+        "%s: %d worklogs changed, %d deleted (%d listed as deleted still exist)",
+        writer.source_id,
+        len(updated),
+        len(gone),
+        len(kept),
+    )
     return {"worklogs_until_ms": str(until)} if until else {}

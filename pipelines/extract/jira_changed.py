@@ -9,7 +9,8 @@
   that update already, so of the window only the issues a lagging search hid from those runs are
   read again: a nightly run re-reads what changed, not the half-day before it.
 * A census of every id per group of projects (ids only, 5000 per page) finds the issues the
-  warehouse lacks and those it holds that search no longer returns (see `jira_census`).
+  warehouse lacks and those it holds that search no longer returns (see `jira_census`). Jira's
+  approximate count of the same projects checks that the census lost no page.
 
 Pages of one query can only be read one after another, so the queries run concurrently, and the
 census is split into groups of projects of about equal size.
@@ -19,8 +20,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 from connectors.jira import JiraClient
@@ -53,6 +55,21 @@ class IssueSelection:
 
     changed: list[str] = field(default_factory=list)
     census: set[str] = field(default_factory=set)
+    approximate_total: int = 0
+
+    def coverage_warning(self, source_id: str) -> str | None:
+        """A warning when the census listed clearly fewer issues than Jira's own count.
+
+        Both read the same index, so they agree but for issues created or deleted between the
+        requests; a larger gap means search pages were lost (the next census retries them).
+        """
+        missing = self.approximate_total - len(self.census)
+        if missing <= max(5, self.approximate_total // 200):
+            return None
+        return (
+            f"{source_id}: the census listed {len(self.census)} issues but Jira's approximate count is "
+            f"{self.approximate_total}: {missing} may be missing until the next run lists them"
+        )
 
 
 def select_issues(
@@ -73,12 +90,13 @@ def select_issues(
         since = min(int(str(cursor_of[str(p["key"])])) for p in followed) - int(source.overlap_hours * 3_600_000)
         searches += _updated_searches([str(p["key"]) for p in followed], since, state)
 
-    def ids(search: _Search) -> list[str]:
-        return list(client.search_issue_ids(search.jql))
-
-    selection = IssueSelection()
+    all_keys = ", ".join(str(p["key"]) for p in projects)
+    tasks: list[Callable[[], Any]] = [partial(_ids, client, s.jql) for s in searches]
+    tasks.append(partial(client.approximate_count, f"project in ({all_keys})"))
+    *results, approximate = ordered_map(lambda task: task(), tasks, client.http.max_workers)
+    selection = IssueSelection(approximate_total=int(approximate))
     changed: list[str] = []
-    for search, found in zip(searches, ordered_map(ids, searches, client.http.max_workers), strict=True):
+    for search, found in zip(searches, results, strict=True):
         if search.role in ("census", "listing"):
             selection.census.update(found)
         if search.role in ("changed", "listing"):
@@ -87,6 +105,10 @@ def select_issues(
             changed += (i for i in found if state.issue_read_ms.get(i, since) - READ_MARGIN_MS < search.before_ms)
     selection.changed = list(dict.fromkeys(changed))
     return selection
+
+
+def _ids(client: JiraClient, jql: str) -> list[str]:
+    return list(client.search_issue_ids(jql))
 
 
 def _updated_searches(keys: list[str], since: int, state: SourceState) -> list[_Search]:
