@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -49,6 +49,7 @@ def _check(pattern: re.Pattern[str], what: str) -> AfterValidator:
 Name = Annotated[str, _check(_NAME, "name")]
 ProjectKey = Annotated[str, _check(_PROJECT_KEY, "Jira project key")]
 TrelloId = Annotated[str, _check(_TRELLO_ID, "Trello board id")]
+ListCategoryName = Literal["todo", "in_progress", "done"]
 
 
 class _Strict(BaseModel):
@@ -92,6 +93,8 @@ class TrelloSource(_Strict):
     token: SecretStr
     boards: list[TrelloId] | None = None
     done_lists: list[str] | None = None
+    # List name → todo / in_progress / done; wins over every rule (models.trello_lists).
+    list_categories: dict[str, ListCategoryName] | None = None
 
 
 class ConfluenceSource(_Strict):

@@ -33,6 +33,7 @@ RAW_ENTITIES = (
     "trello_boards",
     "trello_lists",
     "trello_cards",
+    "trello_card_tombstones",
     "trello_actions",
     "trello_members",
     "trello_custom_fields",

@@ -373,7 +373,7 @@ def _list_categories(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> No
         ).fetchall()
         for board_id, payloads in boards:
             lists = [json.loads(p) for p in payloads]
-            for c in categorize_lists(lists, source.done_lists):
+            for c in categorize_lists(lists, source.done_lists, source.list_categories):
                 rows.append((source_id, board_id, c.list_id, c.name, c.category, c.rule))
     _replace(
         conn,
@@ -393,6 +393,7 @@ def build_core(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date
         _run_layer(conn, "stage", {}, report)
         _run_layer(conn, "core", CORE_TABLES, report)
         report.problems += _budgets(conn)
+        report.problems += _unmapped_lists(conn)
         report.rows["core.budgets"] = _count(conn, "core.budgets")
         report.rows["core.cost_entries"] = _fill(conn, "core", "cost_entries", _COST_ENTRIES)
         _replace(conn, "data_problems", "step VARCHAR, problem VARCHAR", [("core", p) for p in report.problems])
@@ -436,6 +437,22 @@ LEFT JOIN meta.cfg_rates r ON r.person_ext = p.external_id
 CROSS JOIN meta.settings s
 WHERE NOT wl.is_deleted AND w.project_id IS NOT NULL
 """
+
+
+def _unmapped_lists(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Lists holding cards whose category no rule chose: counted as in progress, said out loud."""
+    rows = conn.execute(
+        """SELECT lc.source_id, lc.board_id, lc.name, count(*) AS cards
+           FROM meta.list_categories lc
+           JOIN stage.trello_cards c ON c.source_id = lc.source_id AND c.list_id = lc.list_id
+           WHERE lc.rule = 'default'
+           GROUP BY ALL ORDER BY ALL"""
+    ).fetchall()
+    return [
+        f"{source_id} board {board_id}: list {name!r} ({cards} cards) matches no rule and counts as in_progress; "
+        "name it under list_categories (or done_lists) in the config"
+        for source_id, board_id, name, cards in rows
+    ]
 
 
 def _budgets(conn: duckdb.DuckDBPyConnection) -> list[str]:

@@ -170,6 +170,15 @@ _ISSUE_READS = """
 """
 
 
+# Per source and board, the cards held as live: the next extract looks up those the board no longer lists.
+_LIVE_CARDS = """
+    SELECT c.source_id, c.container, list(c.id ORDER BY c.id)
+    FROM raw.trello_cards c
+    ANTI JOIN raw.trello_card_tombstones t ON t.source_id = c.source_id AND t.id = c.id AND t.batch_id >= c.batch_id
+    GROUP BY 1, 2 ORDER BY 1, 2
+"""
+
+
 def extract_state(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     """Per source: committed cursors; for Jira the ids of live issues per project id, and when each
     stored issue was read.
@@ -207,6 +216,9 @@ def extract_state(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
         entry.setdefault("known_issue_ids", {})[str(project_id)] = [str(i) for i in ids]
         if project_key is not None:  # None: a project known only through an issue that moved there
             entry.setdefault("project_keys", {})[str(project_id)] = str(project_key)
+    for source_id, board_id, ids in conn.execute(_LIVE_CARDS).fetchall():
+        entry = state.setdefault(str(source_id), {"cursors": {}})
+        entry.setdefault("known_card_ids", {})[str(board_id)] = [str(i) for i in ids]
     for source_id, read_ms, ids in conn.execute(_ISSUE_READS, [ISSUE_READ_CURSOR]).fetchall():
         entry = state.setdefault(str(source_id), {"cursors": {}})
         entry.setdefault("issue_reads", {})[str(read_ms)] = [str(i) for i in ids]

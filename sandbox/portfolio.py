@@ -109,6 +109,14 @@ class Portfolio:
                         "key": f"${{{ENV_TRELLO_KEY}}}",
                         "token": f"${{{ENV_TRELLO_TOKEN}}}",
                         "boards": portfolio_boards,
+                        # The archived lists hold parked cards no name rule can place: the PMO says.
+                        "list_categories": {
+                            lst.name: "todo"
+                            for b in self.trello_boards
+                            if b.in_portfolio
+                            for lst in b.lists
+                            if lst.closed
+                        },
                     }
                 ],
                 "confluence": [

@@ -72,6 +72,10 @@ def test_unset_variable_is_named():
         (("url: https://acme.atlassian.net/wiki", "url: ftp://acme/wiki"), "must start with http"),
         (("end: 2026-06-30", "end: 2025-06-30"), "before start"),
         (("default_hourly: 95", "default_hourly: -1"), "rates.default_hourly"),
+        (
+            ('done_lists: ["Done", "Shipped"]', 'list_categories: {"On hold": paused}'),
+            "list_categories",
+        ),
     ],
 )
 def test_invalid_config_gives_one_actionable_line(change, message):

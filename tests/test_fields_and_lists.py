@@ -67,9 +67,43 @@ def test_list_rules_by_name_and_position():
     cats = {c.name: (c.category, c.rule) for c in categorize_lists(lists("Ideas", "Doing", "Review", "Shipped"), None)}
     assert cats == {
         "Ideas": ("todo", "name"),
-        "Doing": ("in_progress", "default"),
-        "Review": ("in_progress", "default"),
+        "Doing": ("in_progress", "name"),
+        "Review": ("in_progress", "name"),
         "Shipped": ("done", "name"),
+    }
+
+
+def test_lists_left_of_the_first_working_list_wait_and_unknown_ones_are_flagged():
+    board = lists("Blocked by Dependencies", "Available to Pickup", "To-Do", "In Progress", "Issues", "Done", "Misc")
+    cats = {c.name: (c.category, c.rule) for c in categorize_lists(board, None)}
+    assert cats == {
+        "Blocked by Dependencies": ("todo", "position"),
+        "Available to Pickup": ("todo", "position"),
+        "To-Do": ("todo", "name"),
+        "In Progress": ("in_progress", "name"),
+        "Issues": ("in_progress", "default"),
+        "Done": ("done", "name"),
+        "Misc": ("in_progress", "default"),
+    }
+    # a board with no workflow names: only the first open list is where work waits
+    cats = {c.name: (c.category, c.rule) for c in categorize_lists(lists("Old", "News", "About", closed=["Old"]), None)}
+    assert cats == {
+        "Old": ("in_progress", "default"),
+        "News": ("todo", "position"),
+        "About": ("in_progress", "default"),
+    }
+
+
+def test_cancelled_lists_are_done_and_a_config_mapping_wins():
+    board = lists("Backlog", "Cancelled", "中止", "On hold")
+    cats = {c.name: c.category for c in categorize_lists(board, None)}
+    assert cats == {"Backlog": "todo", "Cancelled": "done", "中止": "done", "On hold": "in_progress"}
+    mapped = categorize_lists(board, ["Cancelled"], {"on hold": "todo", "BACKLOG": "todo", "中止": "done"})
+    assert {c.name: (c.category, c.rule) for c in mapped} == {
+        "Backlog": ("todo", "config"),
+        "Cancelled": ("done", "config"),
+        "中止": ("done", "config"),
+        "On hold": ("todo", "config"),
     }
 
 

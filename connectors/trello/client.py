@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from connectors.errors import ApiError
 from connectors.http import HttpClient
 from connectors.parallel import ordered_map
 from connectors.ratelimit import shared_limiter
@@ -96,6 +97,19 @@ class TrelloClient:
         if since:
             params["since"] = since
         return self._iter_before_paged(_board_path(board_id, "actions"), params)
+
+    def lookup_card(self, card_id: str) -> tuple[int, dict[str, Any] | None]:
+        """Point lookup of one card: ``(200, card)``, ``(404, None)`` when deleted, or ``(401, None)``
+        when the card sits where this token's member cannot see it (Trello answers 401 for that)."""
+        try:
+            card: dict[str, Any] = self.http.get_json(
+                f"/1/cards/{quote(card_id, safe='')}", {"customFieldItems": "true"}, expect="object"
+            )
+        except ApiError as exc:
+            if exc.status in (401, 403, 404):
+                return exc.status, None
+            raise
+        return 200, card
 
     def members(self, board_id: str) -> list[dict[str, Any]]:
         """Members of a board (``id``, ``username``, ``fullName``)."""

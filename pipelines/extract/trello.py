@@ -1,14 +1,18 @@
 """Extract Trello boards: lists (archived too), cards (archived too), actions, members.
 
 Trello has no server-side filter for changed cards, but a board's `dateLastActivity` moves on any
-change: a board whose activity stamp equals the committed one is skipped whole. Actions are read
+change: a board whose activity stamp equals the committed one is skipped whole. A changed board's
+cards are listed whole, which doubles as a census: cards it no longer lists are looked up. Actions are read
 with `since` = the last committed action's time minus an overlap and deduplicated by id on load.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from connectors.parallel import ordered_map
 from connectors.trello import TrelloClient, trello_id_time
 from models.config import TrelloSource
 from pipelines.extract.common import ExtractResult, SourceState, require_visible
@@ -36,7 +40,9 @@ def extract_trello(
         writer.write("trello_lists", client.lists(board_id), container=board_id)
         writer.write("trello_members", client.members(board_id), container=board_id)
         writer.write("trello_custom_fields", client.custom_fields(board_id), container=board_id)
-        cards = writer.write("trello_cards", client.iter_cards(board_id), container=board_id)
+        listed: set[str] = set()
+        cards = writer.write("trello_cards", _noting_ids(client.iter_cards(board_id), listed), container=board_id)
+        _vanished_cards(client, writer, sorted(set(state.known_card_ids.get(board_id, ())) - listed))
         action_key = f"newest_action:{board_id}"
         since = None
         if action_key in cursors:
@@ -52,3 +58,39 @@ def extract_trello(
         progress.info("%s board %s: %d cards, %d actions", writer.source_id, board.get("name"), cards, len(actions))
     result.counts = dict(writer.counts)
     return result
+
+
+def _noting_ids(cards: Iterator[dict[str, Any]], ids: set[str]) -> Iterator[dict[str, Any]]:
+    for card in cards:
+        ids.add(str(card["id"]))
+        yield card
+
+
+def _vanished_cards(client: TrelloClient, writer: LandingWriter, card_ids: list[str]) -> None:
+    """Cards the warehouse holds on a board that no longer lists them: never tombstoned on absence.
+
+    A point lookup decides: found → moved to another board (landed again there, with its new
+    board as container); 404 → deleted; 401/403 → out of this token's sight (`not_visible`).
+    """
+    if not card_ids:
+        return
+    found: list[dict[str, Any]] = []
+    tombstones: list[dict[str, Any]] = []
+    detected = datetime.now(UTC).isoformat()
+    for card_id, (status, card) in zip(
+        card_ids, ordered_map(client.lookup_card, card_ids, client.http.max_workers), strict=True
+    ):
+        if status == 200 and card is not None:
+            found.append(card)
+        else:
+            reason = "deleted" if status == 404 else "not_visible"
+            tombstones.append({"id": card_id, "reason": reason, "detected_at": detected})
+    writer.write("trello_cards", found, container=lambda c: str(c.get("idBoard")))
+    writer.write("trello_card_tombstones", tombstones)
+    progress.info(
+        "%s: %d cards left their board (%d moved, %d gone)",
+        writer.source_id,
+        len(card_ids),
+        len(found),
+        len(tombstones),
+    )

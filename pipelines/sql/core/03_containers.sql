@@ -15,6 +15,11 @@ SELECT r.source_id || ':board:' || r.id, r.source_id, 'trello', r.id, r.payload 
 FROM raw.trello_boards r
 LEFT JOIN meta.cfg_containers m ON m.tool = 'trello' AND m.source_id = r.source_id AND m.ref = r.id
 UNION ALL
+-- Boards known only through a card that moved there (outside the synced boards).
+SELECT DISTINCT c.source_id || ':board:' || c.board_id, c.source_id, 'trello', c.board_id, NULL, NULL, NULL
+FROM stage.trello_cards c
+ANTI JOIN raw.trello_boards r ON r.source_id = c.source_id AND r.id = c.board_id
+UNION ALL
 -- A space shared by several projects (a PMO space) belongs to none of them as a whole.
 SELECT r.source_id || ':space:' || r.id, r.source_id, 'confluence', r.id, r.payload ->> '$.key',
        r.payload ->> '$.name',

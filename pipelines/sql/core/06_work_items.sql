@@ -37,7 +37,16 @@ SELECT c.item_id, c.source_id, c.source_id || ':board:' || c.board_id, m.project
        c.external_id, c.short_link, c.title, 'card', c.status, c.status_category,
        CASE WHEN c.assignee_ext IS NOT NULL THEN c.source_id || ':member:' || c.assignee_ext END,
        c.created_at, c.updated_at, t.started_at, t.done_at, c.due_at,
-       NULL, NULL, NULL, c.url, false, NULL, NULL
+       NULL, NULL, NULL, c.url,
+       -- As for Jira: a tombstone counts unless the card was landed again after it.
+       d.id IS NOT NULL, coalesce(dc.deleted_at, pmhub_ts(d.payload ->> '$.detected_at')),
+       d.payload ->> '$.reason'
 FROM stage.trello_cards c
 JOIN timing t USING (item_id)
 LEFT JOIN meta.cfg_containers m ON m.tool = 'trello' AND m.source_id = c.source_id AND m.ref = c.board_id
+LEFT JOIN raw.trello_card_tombstones d ON d.source_id = c.source_id AND d.id = c.external_id AND d.batch_id >= c.batch_id
+-- Trello's own deleteCard action dates a deletion better than the run that noticed it.
+LEFT JOIN (
+    SELECT source_id, payload ->> '$.data.card.id' AS card_id, max(pmhub_ts(payload ->> '$.date')) AS deleted_at
+    FROM raw.trello_actions WHERE payload ->> '$.type' = 'deleteCard' GROUP BY 1, 2
+) dc ON d.payload ->> '$.reason' = 'deleted' AND dc.source_id = c.source_id AND dc.card_id = c.external_id

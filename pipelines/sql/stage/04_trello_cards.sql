@@ -15,6 +15,7 @@ SELECT
     trello_id_ts(r.id) AS created_at,
     pmhub_ts(r.payload ->> '$.dateLastActivity') AS updated_at,
     pmhub_ts(r.payload ->> '$.due') AS due_at,
-    r.payload ->> '$.idMembers[0]' AS assignee_ext
+    r.payload ->> '$.idMembers[0]' AS assignee_ext,
+    r.batch_id
 FROM raw.trello_cards r
 LEFT JOIN meta.list_categories lc ON lc.source_id = r.source_id AND lc.list_id = r.payload ->> '$.idList';
