@@ -10,8 +10,9 @@
 Operations (each answers what it changed, see sandbox.jira_mutations.Changed): touch(fraction,
 seed, ids), create_issues(n, project_key, seed), delete_issues(n | ids, seed), move_issues(n,
 to_project_key, seed, ids), revoke_project(key), restrict_issues(n, seed, ids),
-delete_worklogs(n, seed), misreport_worklog_deletions(n, seed), advance(minutes): move the
-sandbox clock forward.
+delete_worklogs(n, seed), misreport_worklog_deletions(n, seed), delete_cards(board_id, n | ids,
+seed), move_cards(board_id, to_board_id, n | ids, seed), advance(minutes): move the sandbox clock
+forward.
 These requests are not logged, counted, delayed or failed like vendor API requests.
 """
 
@@ -25,6 +26,7 @@ from sandbox.clock import SandboxClock
 from sandbox.http_kit import ApiResponse, json_response
 from sandbox.jira_mutations import Changed, JiraMutations
 from sandbox.timefmt import epoch_ms, jira_ts
+from sandbox.trello_mutations import CardsChanged, TrelloBoards
 
 PREFIX = "/_sandbox/"
 
@@ -34,6 +36,7 @@ class Controlled(Protocol):
 
     clock: SandboxClock
     mutations: JiraMutations
+    trello: TrelloBoards
 
     def truth_json(self) -> dict[str, Any]: ...
 
@@ -95,7 +98,7 @@ class AdminApi:
         if name == "advance":
             now = self._server.clock.advance(float(operation["minutes"]))
             return {"op": "advance", "now": jira_ts(now), "epochMs": epoch_ms(now)}
-        methods: dict[str, Callable[..., Changed]] = {
+        methods: dict[str, Callable[..., Changed | CardsChanged]] = {
             "touch": self._server.mutations.touch,
             "create_issues": self._server.mutations.create_issues,
             "delete_issues": self._server.mutations.delete_issues,
@@ -104,6 +107,8 @@ class AdminApi:
             "restrict_issues": self._server.mutations.restrict_issues,
             "delete_worklogs": self._server.mutations.delete_worklogs,
             "misreport_worklog_deletions": self._server.mutations.misreport_worklog_deletions,
+            "delete_cards": self._server.trello.delete_cards,
+            "move_cards": self._server.trello.move_cards,
         }
         method = methods.get(name)
         if method is None:

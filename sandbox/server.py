@@ -38,6 +38,7 @@ from sandbox.portfolio import Portfolio
 from sandbox.stats import RequestStats, dataset_stats
 from sandbox.timefmt import jira_ts
 from sandbox.trello_api import TrelloApi
+from sandbox.trello_mutations import TrelloBoards
 from sandbox.truth import GroundTruth
 
 
@@ -77,6 +78,7 @@ class SandboxServer:
         self.clock = SandboxClock(portfolio.now)
         self.state = JiraState(portfolio)
         self.mutations = JiraMutations(portfolio, self.state, self.clock)
+        self.trello = TrelloBoards(portfolio.trello_boards, self.clock, portfolio.seed)
         self._faults = FaultInjector(faults)
         self._stats = RequestStats()
         # Page tokens are signed with a key derived from what determines the data, so they stay valid
@@ -91,7 +93,7 @@ class SandboxServer:
             ("/rest/agile/", AgileApi(portfolio)),
             ("/rest/", JiraApi(portfolio, self.state, tokens, behaviour, bulkfetch_issue_errors)),
             ("/wiki/", ConfluenceApi(portfolio, tokens)),
-            ("/1/", TrelloApi(portfolio)),
+            ("/1/", TrelloApi(portfolio, self.trello)),
         ]
         self._admin = AdminApi(self)
         self._log: list[tuple[str, str]] = []

@@ -18,10 +18,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sandbox import trello_render as render
+from sandbox.clock import SandboxClock
 from sandbox.credentials import TRELLO_KEY, TRELLO_TOKEN
 from sandbox.http_kit import ApiRequest, ApiResponse, BadRequest, VendorApi, clamp, json_response, route, text_response
 from sandbox.model import TrelloBoard
 from sandbox.portfolio import Portfolio
+from sandbox.trello_mutations import TrelloBoards
 
 ID = re.compile(r"^[0-9a-f]{24}$")
 LIMIT_CAP = 1000
@@ -61,9 +63,10 @@ def _since_before(request: ApiRequest, items: Sequence[Any], date_of: Callable[[
 
 
 class TrelloApi(VendorApi):
-    def __init__(self, portfolio: Portfolio) -> None:
+    def __init__(self, portfolio: Portfolio, boards: TrelloBoards | None = None) -> None:
         self._portfolio = portfolio
-        self._boards = {b.id: b for b in portfolio.trello_boards}
+        # The live boards: a running server's mutations replace them (sandbox.trello_mutations).
+        self._boards = boards or TrelloBoards(portfolio.trello_boards, SandboxClock(portfolio.now))
         self._people = {p.trello_id: p for p in portfolio.people}
         self._labels = {label.id: label for b in portfolio.trello_boards for label in b.labels}
         self._calls: dict[str, deque[float]] = {"token": deque(), "key": deque()}
@@ -71,6 +74,7 @@ class TrelloApi(VendorApi):
         self.routes = [
             route("GET", "/1/members/{member}", self.member),
             route("GET", "/1/members/{member}/boards", self.member_boards),
+            route("GET", "/1/cards/{card}", self.card),
             route("GET", "/1/boards/{board}", self.board),
             route("GET", "/1/boards/{board}/lists", self.lists),
             route("GET", "/1/boards/{board}/lists/{filter}", self.lists),
@@ -164,6 +168,19 @@ class TrelloApi(VendorApi):
         except LookupError:
             return self._not_found()
         return json_response(200, render.project(render.board(board), request.values("fields")))
+
+    def card(self, request: ApiRequest) -> ApiResponse:
+        """One card wherever it is now; 404 once deleted, 401 on a board the member is not on (as Trello)."""
+        card_id = request.path_params["card"]
+        if not ID.match(card_id):
+            raise BadRequest("invalid id")
+        found = self._boards.find_card(card_id)
+        if found is None:
+            return self._not_found()
+        board, value = found
+        if self._portfolio.me.trello_id not in board.member_ids:
+            return self.error(401, "unauthorized card permission requested")
+        return json_response(200, render.project(render.card(value, self._labels), request.values("fields")))
 
     def lists(self, request: ApiRequest) -> ApiResponse:
         try:

@@ -142,6 +142,7 @@ SAMPLES: list[tuple[str, str, dict[str, Any], Any]] = [
     ("GET", "/wiki/api/v2/pages/{page}/versions", {"limit": 2}, None),
     ("GET", "/1/members/{member}", {}, None),
     ("GET", "/1/members/{member}/boards", {}, None),
+    ("GET", "/1/cards/{card}", {}, None),
     ("GET", "/1/boards/{board}", {}, None),
     ("GET", "/1/boards/{board}/lists", {"filter": "all"}, None),
     ("GET", "/1/boards/{board}/lists/{filter}", {}, None),
@@ -197,6 +198,7 @@ def fill(template: str, portfolio) -> str:
         "member": "me",
         "filter": "all",
         "board": portfolio.trello_boards[0].id,
+        "card": portfolio.trello_boards[0].cards[0].id,
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], template)
 
