@@ -43,6 +43,12 @@ _HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 _ERRNO = re.compile(r"\[Errno -?\d+\][^'\")]*")
 _NO_BODY = object()
+# 429s tolerated within the limiter's window (10 s) across all clients of one credential.
+MAX_429_PER_WINDOW = 100
+LOCKOUT_HINT = (
+    f"over {MAX_429_PER_WINDOW} rate-limit answers within 10 s for this credential; stopped before the vendor "
+    "locks it out (Trello does after 200). Run fewer syncs on this token at once, then retry"
+)
 
 Expect = Literal["object", "array"]
 
@@ -250,6 +256,9 @@ class HttpClient:
                     return response
                 if response.status_code == 429:
                     self.stats.add(throttled=1)
+                    if self.limiter.count_429() > MAX_429_PER_WINDOW:
+                        # Trello locks a key out after 200 429s in 10 s; stop well before, cleanly.
+                        raise self._http_error(method, response, LOCKOUT_HINT)
                 if response.status_code not in RETRYABLE_STATUSES:
                     raise self._http_error(method, response)
             status = None if response is None else response.status_code

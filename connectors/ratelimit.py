@@ -66,6 +66,7 @@ class RateLimiter:
         self._next_slot = -math.inf  # earliest start for the next request while slowed down
         self._paused_until = -math.inf  # site-wide pause (Trello window, Jira quota) ends then
         self._endpoint_paused: dict[str, float] = {}  # Jira burst pause per endpoint
+        self._recent_429: list[float] = []  # clock times of recent 429s (lock-out guard)
 
     def now(self) -> float:
         """The limiter's clock (monotonic seconds); pass it to `observe` as `sent_at`."""
@@ -83,6 +84,14 @@ class RateLimiter:
         if wait > 0:
             self._sleep(wait)
         return max(wait, 0.0)
+
+    def count_429(self, window: float = 10.0) -> int:
+        """Record one 429 now; return how many were recorded within the last `window` seconds."""
+        with self._lock:
+            now = self._clock()
+            self._recent_429 = [t for t in self._recent_429 if now - t < window]
+            self._recent_429.append(now)
+            return len(self._recent_429)
 
     def observe(self, headers: Mapping[str, str], sent_at: float, status: int = 200, endpoint: str = "") -> None:
         """Update the gate from one response; `sent_at` is `now()` before sending it to `endpoint`."""

@@ -294,3 +294,12 @@ def test_an_unreadable_or_zoneless_date_header_gives_no_server_time(header):
 
     assert _server_time(header) is None
     assert _server_time("Mon, 23 Nov 2026 10:00:00 GMT") == datetime(2026, 11, 23, 10, tzinfo=UTC)
+
+
+def test_a_storm_of_429s_stops_the_run_before_a_vendor_lockout(stub_server, fake_sleep):
+    stub_server.route("GET", "/x", (429, {"Retry-After": "0"}, {}))
+    http = client(stub_server, fake_sleep, max_attempts=1000)
+    with pytest.raises(ApiError) as err:
+        http.get_json("/x")
+    assert http.stats.throttled == 101  # the 101st 429 within 10 s stops it (Trello locks out at 200)
+    assert err.value.status == 429 and "locks it out" in str(err.value)
