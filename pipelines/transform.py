@@ -28,8 +28,9 @@ from models.fields import (
     story_point_candidates,
 )
 from models.schema import CORE_TABLES, MART_TABLES
-from models.trello_lists import categorize_lists
+from pipelines.meta_tables import replace_meta_table
 from pipelines.parsed import parse_sql, refresh_parsed, select_raw_rows
+from pipelines.trello_meta import write_trello_meta
 
 MACROS = (
     r"""CREATE OR REPLACE TEMP MACRO pmhub_ts(s) AS
@@ -217,20 +218,13 @@ def prepare_meta(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: da
     conn.execute("CREATE SCHEMA IF NOT EXISTS stage")
     _config_tables(conn, config, as_of)
     _field_mapping(conn, config)
-    _list_categories(conn, config)
+    report.problems += write_trello_meta(conn, config)
     return report
-
-
-def _replace(conn: duckdb.DuckDBPyConnection, table: str, ddl: str, rows: list[tuple[Any, ...]]) -> None:
-    conn.execute(f"CREATE OR REPLACE TABLE meta.{table} ({ddl})")
-    if rows:
-        marks = ", ".join("?" for _ in rows[0])
-        conn.executemany(f"INSERT INTO meta.{table} VALUES ({marks})", rows)  # noqa: S608 - literal table names
 
 
 def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> None:
     s = config.settings
-    _replace(
+    replace_meta_table(
         conn,
         "settings",
         "as_of DATE, velocity_sprints INTEGER, coverage DOUBLE, rag_amber DOUBLE, rag_red DOUBLE, "
@@ -246,12 +240,14 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
             )
         ],
     )
-    _replace(conn, "cfg_rates", "person_ext VARCHAR, hourly DOUBLE", list(config.rates.people.items()))
+    replace_meta_table(conn, "cfg_rates", "person_ext VARCHAR, hourly DOUBLE", list(config.rates.people.items()))
     sources = [(f"jira:{j.name}", "jira", j.name, j.url) for j in config.sources.jira]
     sources += [(f"trello:{t.name}", "trello", t.name, t.url) for t in config.sources.trello]
     sources += [(f"confluence:{c.name}", "confluence", c.name, c.url) for c in config.sources.confluence]
-    _replace(conn, "cfg_sources", "source_id VARCHAR, tool VARCHAR, name VARCHAR, base_url VARCHAR", sources)
-    _replace(conn, "cfg_projects", "project_id VARCHAR, name VARCHAR", [(p.id, p.name) for p in config.portfolio])
+    replace_meta_table(conn, "cfg_sources", "source_id VARCHAR, tool VARCHAR, name VARCHAR, base_url VARCHAR", sources)
+    replace_meta_table(
+        conn, "cfg_projects", "project_id VARCHAR, name VARCHAR", [(p.id, p.name) for p in config.portfolio]
+    )
     refs: list[tuple[Any, ...]] = []
     charters: list[tuple[Any, ...]] = []
     budgets: list[tuple[Any, ...]] = []
@@ -262,11 +258,11 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
         charters += [(p.id, f"confluence:{c.source}", c.space, c.page_title) for c in p.confluence if c.page_title]
         if p.budget:
             budgets.append((p.id, p.budget.currency, p.budget.bac, p.budget.start, p.budget.end))
-    _replace(conn, "cfg_containers", "project_id VARCHAR, tool VARCHAR, source_id VARCHAR, ref VARCHAR", refs)
-    _replace(
+    replace_meta_table(conn, "cfg_containers", "project_id VARCHAR, tool VARCHAR, source_id VARCHAR, ref VARCHAR", refs)
+    replace_meta_table(
         conn, "cfg_charters", "project_id VARCHAR, source_id VARCHAR, space_key VARCHAR, page_title VARCHAR", charters
     )
-    _replace(
+    replace_meta_table(
         conn, "cfg_budgets", "project_id VARCHAR, currency VARCHAR, bac DOUBLE, start_date DATE, end_date DATE", budgets
     )
 
@@ -309,14 +305,14 @@ def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None
             raise TransformError(str(exc)) from None
         if sprint:
             rows.append((source_id, None, sprint.purpose, sprint.field_id, sprint.field_name, sprint.matched_by))
-    _replace(
+    replace_meta_table(
         conn,
         "field_mapping",
         "source_id VARCHAR, project_key VARCHAR, purpose VARCHAR, field_id VARCHAR, field_name VARCHAR, "
         "matched_by VARCHAR",
         rows,
     )
-    _replace(
+    replace_meta_table(
         conn,
         "issue_fields",
         "source_id VARCHAR, project_key VARCHAR, story_points_field VARCHAR, sprint_field VARCHAR",
@@ -363,26 +359,6 @@ def _refresh_point_fields(conn: duckdb.DuckDBPyConnection, field_ids: list[str])
     )
 
 
-def _list_categories(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None:
-    rows: list[tuple[Any, ...]] = []
-    for source in config.sources.trello:
-        source_id = f"trello:{source.name}"
-        boards = conn.execute(
-            "SELECT container, list(payload) FROM raw.trello_lists WHERE source_id = ? GROUP BY 1 ORDER BY 1",
-            [source_id],
-        ).fetchall()
-        for board_id, payloads in boards:
-            lists = [json.loads(p) for p in payloads]
-            for c in categorize_lists(lists, source.done_lists, source.list_categories):
-                rows.append((source_id, board_id, c.list_id, c.name, c.category, c.rule))
-    _replace(
-        conn,
-        "list_categories",
-        "source_id VARCHAR, board_id VARCHAR, list_id VARCHAR, name VARCHAR, category VARCHAR, rule VARCHAR",
-        rows,
-    )
-
-
 def build_core(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> TransformReport:
     """Rebuild `stage.*` and `core.*` from raw data in one transaction."""
     conn.execute("BEGIN TRANSACTION")
@@ -396,7 +372,9 @@ def build_core(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date
         report.problems += _unmapped_lists(conn)
         report.rows["core.budgets"] = _count(conn, "core.budgets")
         report.rows["core.cost_entries"] = _fill(conn, "core", "cost_entries", _COST_ENTRIES)
-        _replace(conn, "data_problems", "step VARCHAR, problem VARCHAR", [("core", p) for p in report.problems])
+        replace_meta_table(
+            conn, "data_problems", "step VARCHAR, problem VARCHAR", [("core", p) for p in report.problems]
+        )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -436,6 +414,29 @@ LEFT JOIN core.people p ON p.person_id = wl.person_id
 LEFT JOIN meta.cfg_rates r ON r.person_ext = p.external_id
 CROSS JOIN meta.settings s
 WHERE NOT wl.is_deleted AND w.project_id IS NOT NULL
+UNION ALL
+-- Trello cards' hours (at the card's first member's rate) and cost custom fields, dated when the
+-- value was last set (else when the card was created); a cost is taken in the budget's currency.
+SELECT w.project_id, w.item_id, coalesce(set_at.at, w.created_at)::DATE,
+       CASE v.purpose WHEN 'hours' THEN v.value * coalesce(r.hourly, s.default_hourly) ELSE v.value END,
+       b.currency,
+       CASE v.purpose
+           WHEN 'hours' THEN printf('card hours %.2fh x %g/h', v.value, coalesce(r.hourly, s.default_hourly))
+           ELSE printf('card cost %g', v.value) END
+FROM stage.trello_field_values v
+JOIN core.work_items w ON w.item_id = v.item_id
+JOIN meta.trello_fields f ON f.source_id = w.source_id AND f.purpose = v.purpose
+ AND w.container_id = f.source_id || ':board:' || f.board_id
+LEFT JOIN (
+    SELECT source_id, payload ->> '$.data.card.id' AS card_id, payload ->> '$.data.customField.id' AS field_id,
+           max(pmhub_ts(payload ->> '$.date')) AS at
+    FROM raw.trello_actions WHERE payload ->> '$.type' = 'updateCustomFieldItem' GROUP BY ALL
+) set_at ON set_at.source_id = w.source_id AND set_at.card_id = w.external_id AND set_at.field_id = f.field_id
+LEFT JOIN core.budgets b ON b.project_id = w.project_id
+LEFT JOIN core.people p ON p.person_id = w.assignee_id
+LEFT JOIN meta.cfg_rates r ON r.person_ext = p.external_id
+CROSS JOIN meta.settings s
+WHERE v.purpose IN ('hours', 'cost') AND v.value IS NOT NULL AND NOT w.is_deleted AND w.project_id IS NOT NULL
 """
 
 

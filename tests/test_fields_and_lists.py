@@ -3,6 +3,7 @@
 import pytest
 
 from models.fields import FieldResolutionError, choose_story_points, resolve_sprint
+from models.trello_fields import choose_trello_fields
 from models.trello_lists import categorize_lists
 
 SP_JSW = {
@@ -115,3 +116,49 @@ def test_non_english_lists():
 def test_config_done_lists_decide_alone():
     cats = {c.name: c.category for c in categorize_lists(lists("Queue", "Finished?", "Live"), ["Live"])}
     assert cats == {"Queue": "todo", "Finished?": "in_progress", "Live": "done"}
+
+
+def field(field_id, name, kind="number", options=()):
+    return {
+        "id": field_id,
+        "name": name,
+        "type": kind,
+        "options": [{"id": f"{field_id}-{i}", "value": {"text": t}} for i, t in enumerate(options)],
+    }
+
+
+def test_trello_custom_fields_by_name_and_numeric_type():
+    choices, problems = choose_trello_fields(
+        "b1",
+        [
+            field("f1", "Story Points", "list", ("1", "2", "3", "5", "8")),
+            field("f2", "Hours"),
+            field("f3", "Cost (EUR)"),
+            field("f4", "Customer", "text"),
+        ],
+    )
+    assert {c.purpose: (c.field_id, c.options[:2]) for c in choices} == {
+        "story_points": ("f1", (("f1-0", 1.0), ("f1-1", 2.0))),
+        "hours": ("f2", ()),
+        "cost": ("f3", ()),
+    }
+    assert problems == []
+
+
+def test_trello_custom_fields_that_are_ambiguous_or_not_numbers_are_reported_not_used():
+    choices, problems = choose_trello_fields(
+        "b1",
+        [
+            field("f1", "Estimate"),
+            field("f2", "Points"),
+            field("f3", "Hours", "text"),
+            field("f4", "Size", "list", ("S", "M", "L")),
+            field("f5", "Estimate (h)"),
+        ],
+    )
+    assert choices == []
+    assert problems == [
+        "board b1: custom field 'Estimate (h)' could be story_points or hours; it is not used",
+        "board b1: custom fields 'Estimate', 'Points' could all be story_points; none is used",
+        "board b1: custom field 'Hours' looks like hours but its type 'text' cannot hold a number; it is not used",
+    ]

@@ -37,7 +37,7 @@ SELECT c.item_id, c.source_id, c.source_id || ':board:' || c.board_id, m.project
        c.external_id, c.short_link, c.title, 'card', c.status, c.status_category,
        CASE WHEN c.assignee_ext IS NOT NULL THEN c.source_id || ':member:' || c.assignee_ext END,
        c.created_at, c.updated_at, t.started_at, t.done_at, c.due_at,
-       NULL, NULL, NULL, c.url,
+       c.story_points, NULL, NULL, c.url,
        -- As for Jira: a tombstone counts unless the card was landed again after it.
        d.id IS NOT NULL, coalesce(dc.deleted_at, pmhub_ts(d.payload ->> '$.detected_at')),
        d.payload ->> '$.reason'

@@ -16,6 +16,8 @@ SELECT
     pmhub_ts(r.payload ->> '$.dateLastActivity') AS updated_at,
     pmhub_ts(r.payload ->> '$.due') AS due_at,
     r.payload ->> '$.idMembers[0]' AS assignee_ext,
-    r.batch_id
+    r.batch_id,
+    sp.value AS story_points
 FROM raw.trello_cards r
-LEFT JOIN meta.list_categories lc ON lc.source_id = r.source_id AND lc.list_id = r.payload ->> '$.idList';
+LEFT JOIN meta.list_categories lc ON lc.source_id = r.source_id AND lc.list_id = r.payload ->> '$.idList'
+LEFT JOIN stage.trello_field_values sp ON sp.item_id = r.source_id || ':' || r.id AND sp.purpose = 'story_points';
