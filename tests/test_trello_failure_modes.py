@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from pipelines.run_sync import run_sync
@@ -63,3 +64,55 @@ def test_deleted_and_moved_cards_keep_their_rows_with_reason_date_and_new_board(
         assert got[away[0]][3:] == [f"trello:sandbox:board:{outside.id}", None]
         # the board outside the portfolio is known through the card: a container row, no orphan
         assert rows(db, "SELECT project_id FROM core.containers WHERE container_id = ?", [got[away[0]][3]]) == [(None,)]
+
+
+def test_custom_fields_give_story_points_cost_entries_and_a_recorded_mapping(tmp_path, sandbox_env):
+    portfolio = generate(seed=11, size="small", anchor=ANCHOR)
+    board = next(b for b in portfolio.trello_boards if b.in_portfolio and len(b.cards) > 2)
+    points, hours, cost, five, three = (f"{n:024x}" for n in range(0xA1, 0xA6))
+    fields = (
+        {"id": points, "idModel": board.id, "name": "Story Points", "type": "list",
+         "options": [{"id": three, "value": {"text": "3"}}, {"id": five, "value": {"text": "5"}}]},
+        {"id": hours, "idModel": board.id, "name": "Hours", "type": "number"},
+        {"id": cost, "idModel": board.id, "name": "Cost", "type": "number"},
+    )  # fmt: skip
+    first, second, *rest = board.cards
+    items = {
+        first.id: ({"idCustomField": points, "idValue": five}, {"idCustomField": hours, "value": {"number": "2.5"}},
+                   {"idCustomField": cost, "value": {"number": "100"}}),
+        second.id: ({"idCustomField": points, "idValue": three},),
+    }  # fmt: skip
+    cards = tuple(replace(c, custom_field_items=items.get(c.id, ())) for c in board.cards)
+    boards = tuple(
+        replace(b, custom_fields=fields, cards=cards) if b.id == board.id else b for b in portfolio.trello_boards
+    )
+    portfolio = replace(portfolio, trello_boards=boards)
+    with SandboxServer(portfolio) as server:
+        config = portfolio.pmhub_config(server.url)
+        config_path = write_config(tmp_path / "pmhub.yaml", config)
+        db = tmp_path / "w.duckdb"
+        sync(config_path, db)
+    points_by_card = dict(
+        rows(db, "SELECT external_id, story_points FROM core.work_items WHERE container_id = ?",
+             [f"trello:sandbox:board:{board.id}"])
+    )  # fmt: skip
+    assert points_by_card[first.id] == 5 and points_by_card[second.id] == 3
+    assert all(points_by_card[c.id] is None for c in rest)
+    mapping = rows(
+        db, "SELECT purpose, field_id, matched_by FROM meta.field_mapping WHERE project_key = ? ORDER BY 1", [board.id]
+    )
+    assert mapping == [("cost", cost, "name"), ("hours", hours, "name"), ("story_points", points, "name")]
+    rate = config["rates"]["people"].get(
+        first.member_ids[0] if first.member_ids else "", config["rates"]["default_hourly"]
+    )
+    entries = rows(
+        db,
+        "SELECT amount, basis FROM core.cost_entries WHERE item_id = ? ORDER BY amount",
+        [f"trello:sandbox:{first.id}"],
+    )
+    assert sorted(a for a, _ in entries) == sorted([100.0, 2.5 * rate])
+    weeks = rows(
+        db, "SELECT count(*), count(completed_points) FROM mart.velocity WHERE iteration_id LIKE ?",
+        [f"trello:sandbox:board:{board.id}:week:%"],
+    )  # fmt: skip
+    assert weeks[0][0] > 0 and weeks[0][0] == weeks[0][1]  # an estimated board's weeks carry points

@@ -54,6 +54,7 @@ sprints AS (
     FROM counted GROUP BY 1
 ), weeks AS (
     SELECT c.project_id, c.source_id, c.container_id, c.name,
+           bool_or(w.story_points IS NOT NULL) AS estimated,
            unnest(generate_series(date_trunc('week', min(w.created_at))::DATE,
                                   date_trunc('week', any_value(s.as_of))::DATE, INTERVAL 7 DAY))::DATE AS week_start
     FROM core.containers c
@@ -77,7 +78,9 @@ SELECT wk.project_id, wk.source_id, wk.container_id || ':week:' || strftime(wk.w
        wk.name || ' ' || strftime(wk.week_start, '%G-W%V'), 'iso_week',
        CASE WHEN wk.week_start + 7 <= any_value(s.as_of) THEN 'closed' ELSE 'active' END,
        wk.week_start::TIMESTAMPTZ, (wk.week_start + 7)::TIMESTAMPTZ,
-       NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL,
+       -- points only on a board whose cards carry estimates (a custom field); else empty, not zero
+       CASE WHEN any_value(wk.estimated) THEN coalesce(sum(w.story_points), 0) END,
        count(w.item_id), NULL, NULL
 FROM weeks wk
 CROSS JOIN s
