@@ -148,6 +148,8 @@ class Document(_Row):
     version: int | None
     updated_at: datetime | None
     url: str | None
+    is_deleted: bool = False
+    deleted_at: datetime | None = None
 
 
 class Budget(_Row):

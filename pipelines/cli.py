@@ -11,6 +11,7 @@ from pathlib import Path
 from connectors.errors import ApiError
 from models.config import ConfigError
 from pipelines.run_sync import TOOLS
+from sandbox.serve import add_serve_arguments, serve_from_args
 
 
 class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -58,19 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", type=Path, required=True)
     sandbox = sub.add_parser("sandbox", help="the built-in API sandbox")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True)
-    serve = sandbox_sub.add_parser("serve", help="serve a generated portfolio on 127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--seed", type=int, default=7)
-    serve.add_argument(
-        "--scale", "--size", dest="size", default="small", help="small|medium|large and/or jira_issues=N"
-    )
-    serve.add_argument("--latency-ms", type=int, default=0)
-    serve.add_argument("--faults", action="append", default=[], help="e.g. 429:/rest/api/3/search/jql:3:1")
-    serve.add_argument("--config-out", type=Path, help="write a pmhub.yaml for this sandbox here")
-    serve.add_argument("--jql-time-zone", default="UTC", help="zone bare JQL date-times are read in")
-    serve.add_argument("--index-lag-minutes", type=int, default=0, help="search misses issues this fresh")
-    serve.add_argument("--story-point-fields", choices=["estimate", "both"], default="estimate")
-    serve.add_argument("--sprint-field-format", choices=["json", "legacy"], default="json")
+    serve = sandbox_sub.add_parser("serve", help="serve a generated portfolio (and Trello exports) on 127.0.0.1")
+    add_serve_arguments(serve)
     return parser
 
 
@@ -141,20 +131,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(closing_notes(args.db.resolve()))
         return 0
     if args.command == "sandbox":
-        from sandbox.serve import serve
-
-        serve(
-            args.port,
-            args.seed,
-            args.size,
-            args.latency_ms,
-            args.faults,
-            args.config_out,
-            jql_time_zone=args.jql_time_zone,
-            index_lag_minutes=args.index_lag_minutes,
-            story_point_fields=args.story_point_fields,
-            sprint_field_format=args.sprint_field_format,
-        )
+        serve_from_args(args)
         return 0
     raise AssertionError(args.command)
 

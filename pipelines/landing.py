@@ -39,6 +39,7 @@ RAW_ENTITIES = (
     "trello_custom_fields",
     "confluence_spaces",
     "confluence_pages",
+    "confluence_page_tombstones",
 )
 
 MANIFEST = "manifest.json"

@@ -471,6 +471,7 @@ def _budgets(conn: duckdb.DuckDBPyConnection) -> list[str]:
            LEFT JOIN raw.confluence_spaces s ON s.source_id = c.source_id AND s.payload ->> '$.key' = c.space_key
            LEFT JOIN raw.confluence_pages p ON p.source_id = c.source_id AND p.container = s.id
                 AND p.payload ->> '$.title' = c.page_title
+                AND p.source_id || ':' || p.id NOT IN (SELECT document_id FROM core.documents WHERE is_deleted)
            WHERE c.project_id NOT IN (SELECT project_id FROM meta.cfg_budgets)
            ORDER BY c.project_id"""
     ).fetchall()

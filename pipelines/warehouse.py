@@ -179,6 +179,17 @@ _LIVE_CARDS = """
 """
 
 
+# Per source and space, the live pages and the version held of each: the next extract fetches the
+# bodies of pages whose version moved on and looks up those the space no longer lists.
+_LIVE_PAGES = """
+    SELECT p.source_id, p.container, list(p.id ORDER BY p.id),
+           list(TRY_CAST(p.payload ->> '$.version.number' AS INTEGER) ORDER BY p.id)
+    FROM raw.confluence_pages p
+    ANTI JOIN raw.confluence_page_tombstones t ON t.source_id = p.source_id AND t.id = p.id AND t.batch_id >= p.batch_id
+    GROUP BY 1, 2 ORDER BY 1, 2
+"""
+
+
 def extract_state(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     """Per source: committed cursors; for Jira the ids of live issues per project id, and when each
     stored issue was read.
@@ -219,6 +230,11 @@ def extract_state(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     for source_id, board_id, ids in conn.execute(_LIVE_CARDS).fetchall():
         entry = state.setdefault(str(source_id), {"cursors": {}})
         entry.setdefault("known_card_ids", {})[str(board_id)] = [str(i) for i in ids]
+    for source_id, space_id, ids, versions in conn.execute(_LIVE_PAGES).fetchall():
+        entry = state.setdefault(str(source_id), {"cursors": {}})
+        entry.setdefault("known_page_versions", {})[str(space_id)] = dict(
+            zip((str(i) for i in ids), (int(v or 0) for v in versions), strict=True)
+        )
     for source_id, read_ms, ids in conn.execute(_ISSUE_READS, [ISSUE_READ_CURSOR]).fetchall():
         entry = state.setdefault(str(source_id), {"cursors": {}})
         entry.setdefault("issue_reads", {})[str(read_ms)] = [str(i) for i in ids]

@@ -11,8 +11,8 @@ Operations (each answers what it changed, see sandbox.jira_mutations.Changed): t
 seed, ids), create_issues(n, project_key, seed), delete_issues(n | ids, seed), move_issues(n,
 to_project_key, seed, ids), revoke_project(key), restrict_issues(n, seed, ids),
 delete_worklogs(n, seed), misreport_worklog_deletions(n, seed), delete_cards(board_id, n | ids,
-seed), move_cards(board_id, to_board_id, n | ids, seed), advance(minutes): move the sandbox clock
-forward.
+seed), move_cards(board_id, to_board_id, n | ids, seed), edit_pages(ids), trash_pages(ids),
+purge_pages(ids), advance(minutes): move the sandbox clock forward.
 These requests are not logged, counted, delayed or failed like vendor API requests.
 """
 
@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from sandbox.clock import SandboxClock
+from sandbox.confluence_mutations import ConfluencePages, PagesChanged
 from sandbox.http_kit import ApiResponse, json_response
 from sandbox.jira_mutations import Changed, JiraMutations
 from sandbox.timefmt import epoch_ms, jira_ts
@@ -37,6 +38,7 @@ class Controlled(Protocol):
     clock: SandboxClock
     mutations: JiraMutations
     trello: TrelloBoards
+    confluence: ConfluencePages
 
     def truth_json(self) -> dict[str, Any]: ...
 
@@ -98,7 +100,7 @@ class AdminApi:
         if name == "advance":
             now = self._server.clock.advance(float(operation["minutes"]))
             return {"op": "advance", "now": jira_ts(now), "epochMs": epoch_ms(now)}
-        methods: dict[str, Callable[..., Changed | CardsChanged]] = {
+        methods: dict[str, Callable[..., Changed | CardsChanged | PagesChanged]] = {
             "touch": self._server.mutations.touch,
             "create_issues": self._server.mutations.create_issues,
             "delete_issues": self._server.mutations.delete_issues,
@@ -109,6 +111,9 @@ class AdminApi:
             "misreport_worklog_deletions": self._server.mutations.misreport_worklog_deletions,
             "delete_cards": self._server.trello.delete_cards,
             "move_cards": self._server.trello.move_cards,
+            "edit_pages": self._server.confluence.edit_pages,
+            "trash_pages": self._server.confluence.trash_pages,
+            "purge_pages": self._server.confluence.purge_pages,
         }
         method = methods.get(name)
         if method is None:

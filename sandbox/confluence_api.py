@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
+from sandbox.clock import SandboxClock
+from sandbox.confluence_mutations import ConfluencePages
 from sandbox.http_kit import ApiRequest, ApiResponse, BadRequest, PageTokens, VendorApi, clamp, json_response, route
 from sandbox.jira_api import basic_auth_ok
 from sandbox.model import ConfluencePage, ConfluenceSpace, PageVersion
@@ -59,9 +61,10 @@ def _adf(storage: str) -> str:
 
 
 class ConfluenceApi(VendorApi):
-    def __init__(self, portfolio: Portfolio, tokens: PageTokens) -> None:
+    def __init__(self, portfolio: Portfolio, tokens: PageTokens, pages: ConfluencePages | None = None) -> None:
         self._spaces = {s.id: s for s in portfolio.spaces}
-        self._pages = {p.id: p for s in portfolio.spaces for p in s.pages}
+        # The live pages: a running server's mutations change them (sandbox.confluence_mutations).
+        self._pages = pages or ConfluencePages(portfolio.spaces, SandboxClock(portfolio.now))
         self._tokens = tokens
         self.routes = [
             route("GET", f"{PREFIX}/spaces", self.spaces),
@@ -119,8 +122,13 @@ class ConfluenceApi(VendorApi):
         return space
 
     def _page_of(self, request: ApiRequest) -> ConfluencePage:
-        page: ConfluencePage = self._by_id(request.path_params["page"], self._pages)
-        return page
+        raw = request.path_params["page"]
+        if not raw.isdigit():
+            raise BadRequest(f"Invalid value '{raw}' for parameter 'id'.")
+        found = self._pages.get(raw)
+        if found is None:
+            raise LookupError
+        return found[0]
 
     @staticmethod
     def _by_id(raw: str, table: dict[str, Any]) -> Any:
@@ -170,7 +178,9 @@ class ConfluenceApi(VendorApi):
         elif fmt == "atlas_doc_format":
             body["atlas_doc_format"] = {"representation": "atlas_doc_format", "value": _adf(shown.body)}
         space_key = self._spaces[page.space_id].key
-        out: dict[str, Any] = {"id": page.id, "status": "current", "title": page.title, "spaceId": page.space_id}
+        found = self._pages.get(page.id)
+        status = found[1] if found is not None else "current"
+        out: dict[str, Any] = {"id": page.id, "status": status, "title": page.title, "spaceId": page.space_id}
         if page.parent_id is not None:
             out.update(parentId=page.parent_id, parentType="page")
         out.update(
@@ -214,7 +224,8 @@ class ConfluenceApi(VendorApi):
         fmt = self._body_format(request)
         statuses = set(request.values("status")) or {"current"}
         title = request.first("title")
-        found = [p for p in pages if "current" in statuses and (title is None or p.title == title)]
+        listed = {p.id for p in self._pages.listed(statuses)}
+        found = [p for p in pages if p.id in listed and (title is None or p.title == title)]
         sort = request.first("sort") or "id"
         return self._paged(request, _sorted(found, sort, _PAGE_SORTS), lambda p: self._page(p, fmt), sort)
 
@@ -223,7 +234,9 @@ class ConfluenceApi(VendorApi):
             space = self._space_of(request)
         except LookupError:
             return self.error(404, "Space not found.")
-        pages = space.pages if request.first("depth") != "root" else [p for p in space.pages if p.parent_id is None]
+        pages = [p for p in self._pages.listed({"current", "trashed"}) if p.space_id == space.id]
+        if request.first("depth") == "root":
+            pages = [p for p in pages if p.parent_id is None]
         return self._page_list(request, pages)
 
     def pages(self, request: ApiRequest) -> ApiResponse:
@@ -232,7 +245,7 @@ class ConfluenceApi(VendorApi):
             request,
             [
                 p
-                for p in self._pages.values()
+                for p in self._pages.listed({"current", "trashed"})
                 if (not ids or p.id in ids) and (not space_ids or p.space_id in space_ids)
             ],
         )

@@ -145,15 +145,22 @@ class TrelloList:
 
 @dataclass(frozen=True, slots=True)
 class TrelloLabel:
+    """A board label. `color` is None for a colourless label (Trello sends null)."""
+
     id: str
     board_id: str
     name: str
-    color: str
+    color: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class TrelloCard:
-    """A Trello card's state at "now". `closed` means archived; the card still belongs to its list."""
+    """A Trello card's state at "now". `closed` means archived; the card still belongs to its list.
+
+    `custom_field_items` are the card's `customFieldItems` as Trello serves them (vendor JSON
+    verbatim); generated cards have none. `url` is the card's own URL when known (an imported
+    card), else it is made from the short link and name.
+    """
 
     id: str
     board_id: str
@@ -170,6 +177,8 @@ class TrelloCard:
     due_complete: bool
     last_activity: datetime
     comments: int
+    custom_field_items: tuple[dict[str, Any], ...] = ()
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +196,12 @@ class TrelloAction:
 
 @dataclass(frozen=True, slots=True)
 class TrelloBoard:
-    """A Trello board with its lists, cards, labels, members and actions (actions oldest first)."""
+    """A Trello board with its lists, cards, labels, members and actions (actions oldest first).
+
+    `done_list_id` is the list whose cards count as done in the ground truth ("" when no single list
+    can be named, e.g. on an imported board). `custom_fields` are the board's custom field
+    definitions (vendor JSON verbatim); generated boards have none. `url`: as on TrelloCard.
+    """
 
     id: str
     name: str
@@ -201,6 +215,8 @@ class TrelloBoard:
     labels: tuple[TrelloLabel, ...]
     actions: tuple[TrelloAction, ...]
     done_list_id: str
+    custom_fields: tuple[dict[str, Any], ...] = ()
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

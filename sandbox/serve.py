@@ -5,6 +5,13 @@ three portfolio Jira projects, comma-separated: `--scale jira_issues=100000`, `-
 large,jira_issues=5000`. Site variants: `--story-point-fields both`, `--sprint-field-format legacy`.
 Behaviour: `--jql-time-zone America/New_York`, `--index-lag-minutes 5` (see SandboxServer).
 
+Real Trello data (`--trello-export FILE`, repeatable): serve a Trello JSON export (a board's "Export
+as JSON", or a single card's) through the real Trello endpoints next to the generated boards, e.g.
+`--trello-export board.json --trello-export card.json` (see sandbox.trello_import). The token's member
+sees each imported board. With `--config-out`, the config's Trello source also lists the imported
+board ids, and the portfolio gains one project per imported board, `export-<board shortLink>`. The
+generated portfolio, its ground truth and the printed expected counts are unchanged.
+
 Fault grammar (`--faults`, one spec per fault):
 
     <status>:<path-regex>:<count>[:<retry-after-seconds>]
@@ -24,8 +31,10 @@ Examples: `429:/rest/api/3/search/jql:2:0` (two throttled searches, Retry-After 
 
 from __future__ import annotations
 
+import argparse
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,6 +42,7 @@ import yaml
 
 from sandbox.generator import SCALE, Size, SprintFieldFormat, StoryPointFields, generate
 from sandbox.server import SandboxServer
+from sandbox.trello_import import config_with_trello_exports, load_trello_export
 
 
 def parse_scale(text: str) -> tuple[str, int | None]:
@@ -61,10 +71,15 @@ def start_sandbox(
     index_lag_minutes: int = 0,
     story_point_fields: str = "estimate",
     sprint_field_format: str = "json",
+    trello_exports: Sequence[Path] = (),
 ) -> SandboxServer:
-    """Generate, start the server, write the config if asked, and print how to use it."""
+    """Generate, start the server, write the config if asked, and print how to use it.
+
+    `trello_exports`: Trello export files served next to the generated boards (--trello-export).
+    """
     scale, jira_issues = parse_scale(size)
     started = time.monotonic()
+    imported = [load_trello_export(path) for path in trello_exports]
     portfolio = generate(
         seed=seed,
         size=cast(Size, scale),
@@ -73,7 +88,9 @@ def start_sandbox(
         sprint_field_format=cast(SprintFieldFormat, sprint_field_format),
     )
     options: dict[str, Any] = {"jql_time_zone": jql_time_zone, "index_lag_minutes": index_lag_minutes}
-    server = SandboxServer(portfolio, port=port, latency_ms=latency_ms, faults=faults, **options)
+    server = SandboxServer(
+        portfolio, port=port, latency_ms=latency_ms, faults=faults, trello_exports=imported, **options
+    )
     server.start()
     truth = portfolio.ground_truth
     print(
@@ -89,8 +106,15 @@ def start_sandbox(
         f"  expected: {truth.work_items} work items, {truth.status_changes} status changes, "
         f"{truth.sprints} sprints, {truth.worklogs} worklogs, {truth.documents} documents"
     )
+    for export in imported:
+        board = export.board
+        print(
+            f"  Trello export {export.path}: board {board.id} ({len(board.lists)} lists, {len(board.cards)} cards, "
+            f"{len(board.actions)} actions), project {export.project_id}"
+        )
     if config_out is not None:
-        config_out.write_text(yaml.safe_dump(portfolio.pmhub_config(server.url), sort_keys=False))
+        config = config_with_trello_exports(portfolio.pmhub_config(server.url), [e.board for e in imported])
+        config_out.write_text(yaml.safe_dump(config, sort_keys=False))
         print(f"Wrote {config_out}. Export these, then run: pmhub sync --config {config_out}")
     else:
         print("Credentials (export these for a config that refers to them):")
@@ -117,3 +141,59 @@ def serve(
         print("Stopping the sandbox.")
     finally:
         server.stop()
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `pmhub sandbox serve` (see the module text)."""
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--scale", "--size", dest="size", default="small", help="small|medium|large and/or jira_issues=N"
+    )
+    parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--faults", action="append", default=[], help="e.g. 429:/rest/api/3/search/jql:3:1")
+    parser.add_argument("--config-out", type=Path, help="write a pmhub.yaml for this sandbox here")
+    parser.add_argument("--jql-time-zone", default="UTC", help="zone bare JQL date-times are read in")
+    parser.add_argument("--index-lag-minutes", type=int, default=0, help="search misses issues this fresh")
+    parser.add_argument("--story-point-fields", choices=["estimate", "both"], default="estimate")
+    parser.add_argument("--sprint-field-format", choices=["json", "legacy"], default="json")
+    parser.add_argument(
+        "--trello-export",
+        dest="trello_exports",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also serve this Trello JSON export (board or single card); repeatable",
+    )
+
+
+def serve_from_args(args: argparse.Namespace) -> None:
+    """Run `serve` with the options add_serve_arguments parsed."""
+    serve(
+        args.port,
+        args.seed,
+        args.size,
+        args.latency_ms,
+        args.faults,
+        args.config_out,
+        jql_time_zone=args.jql_time_zone,
+        index_lag_minutes=args.index_lag_minutes,
+        story_point_fields=args.story_point_fields,
+        sprint_field_format=args.sprint_field_format,
+        trello_exports=args.trello_exports,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m sandbox.serve [options]`: the same as `pmhub sandbox serve [options]`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox.serve", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_serve_arguments(parser)
+    serve_from_args(parser.parse_args(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -26,6 +27,7 @@ from sandbox.admin_api import PREFIX, AdminApi
 from sandbox.agile_api import AgileApi
 from sandbox.clock import SandboxClock
 from sandbox.confluence_api import ConfluenceApi
+from sandbox.confluence_mutations import ConfluencePages
 from sandbox.faults import FaultInjector
 from sandbox.http_kit import ApiRequest, ApiResponse, PageTokens, VendorApi, text_response
 from sandbox.jira_api import JiraApi
@@ -38,6 +40,7 @@ from sandbox.portfolio import Portfolio
 from sandbox.stats import RequestStats, dataset_stats
 from sandbox.timefmt import jira_ts
 from sandbox.trello_api import TrelloApi
+from sandbox.trello_import import TrelloExport, portfolio_with_trello_exports
 from sandbox.trello_mutations import TrelloBoards
 from sandbox.truth import GroundTruth
 
@@ -50,6 +53,8 @@ class SandboxServer:
     previous version, or not at all if it is new (reads see the change).
     bulkfetch_issue_errors: list deleted or unreadable issues of a bulk fetch in `issueErrors`
     (False: leave them out silently, as the OpenAPI text describes).
+    trello_exports: real Trello export files (or loaded `TrelloExport`s) served next to the generated
+    boards, outside the portfolio (sandbox.trello_import); `portfolio` is then the extended one.
     `clock` is the site's "now", `state` the live Jira data; the mutation methods (touch,
     create_issues, delete_issues, move_issues, revoke_project, restrict_issues, delete_worklogs,
     misreport_worklog_deletions) change it between two syncs and return what they changed.
@@ -66,6 +71,7 @@ class SandboxServer:
         jql_time_zone: str = "UTC",
         index_lag_minutes: int = 0,
         bulkfetch_issue_errors: bool = True,
+        trello_exports: Iterable[Path | str | TrelloExport] = (),
     ) -> None:
         try:
             ZoneInfo(jql_time_zone)  # an unknown zone fails here, not on the first search
@@ -73,12 +79,14 @@ class SandboxServer:
             raise ValueError(f"jql_time_zone {jql_time_zone!r} is not an IANA time zone name") from None
         if index_lag_minutes < 0:
             raise ValueError(f"index_lag_minutes must be >= 0, not {index_lag_minutes}")
+        portfolio = portfolio_with_trello_exports(portfolio, trello_exports)
         self.portfolio = portfolio
         self.latency_ms = latency_ms
         self.clock = SandboxClock(portfolio.now)
         self.state = JiraState(portfolio)
         self.mutations = JiraMutations(portfolio, self.state, self.clock)
         self.trello = TrelloBoards(portfolio.trello_boards, self.clock, portfolio.seed)
+        self.confluence = ConfluencePages(portfolio.spaces, self.clock)
         self._faults = FaultInjector(faults)
         self._stats = RequestStats()
         # Page tokens are signed with a key derived from what determines the data, so they stay valid
@@ -92,7 +100,7 @@ class SandboxServer:
         self._apis: list[tuple[str, VendorApi]] = [
             ("/rest/agile/", AgileApi(portfolio)),
             ("/rest/", JiraApi(portfolio, self.state, tokens, behaviour, bulkfetch_issue_errors)),
-            ("/wiki/", ConfluenceApi(portfolio, tokens)),
+            ("/wiki/", ConfluenceApi(portfolio, tokens, self.confluence)),
             ("/1/", TrelloApi(portfolio, self.trello)),
         ]
         self._admin = AdminApi(self)

@@ -62,6 +62,14 @@ def _since_before(request: ApiRequest, items: Sequence[Any], date_of: Callable[[
     return found
 
 
+def _custom_field_items(request: ApiRequest, board: TrelloBoard) -> bool:
+    """Whether cards carry `customFieldItems`: asked for, on a board that defines custom fields.
+
+    (Real Trello sends an empty list on any board; generated boards leave the key out, as before.)
+    """
+    return request.first("customFieldItems") == "true" and bool(board.custom_fields)
+
+
 class TrelloApi(VendorApi):
     def __init__(self, portfolio: Portfolio, boards: TrelloBoards | None = None) -> None:
         self._portfolio = portfolio
@@ -180,7 +188,8 @@ class TrelloApi(VendorApi):
         board, value = found
         if self._portfolio.me.trello_id not in board.member_ids:
             return self.error(401, "unauthorized card permission requested")
-        return json_response(200, render.project(render.card(value, self._labels), request.values("fields")))
+        body = render.card(value, self._labels, custom_fields=_custom_field_items(request, board))
+        return json_response(200, render.project(body, request.values("fields")))
 
     def lists(self, request: ApiRequest) -> ApiResponse:
         try:
@@ -229,7 +238,10 @@ class TrelloApi(VendorApi):
             order = {lst.id: lst.pos for lst in board.lists}
             found.sort(key=lambda c: (order[c.list_id], c.pos))
         fields = request.values("fields")
-        return json_response(200, [render.project(render.card(c, self._labels), fields) for c in found])
+        items = _custom_field_items(request, board)
+        return json_response(
+            200, [render.project(render.card(c, self._labels, custom_fields=items), fields) for c in found]
+        )
 
     def actions(self, request: ApiRequest) -> ApiResponse:
         try:
@@ -274,8 +286,9 @@ class TrelloApi(VendorApi):
         return json_response(200, [render.label(label) for label in board.labels])
 
     def custom_fields(self, request: ApiRequest) -> ApiResponse:
+        """The board's custom field definitions: none on generated boards, verbatim on imported ones."""
         try:
-            self._board(request)
+            board = self._board(request)
         except LookupError:
             return self._not_found()
-        return json_response(200, [])
+        return json_response(200, list(board.custom_fields))

@@ -35,12 +35,12 @@ def board(value: TrelloBoard) -> dict[str, Any]:
         "idOrganization": ORGANIZATION_ID,
         "idMemberCreator": value.member_ids[0],
         "pinned": False,
-        "url": f"https://trello.com/b/{value.short_link}/{_slug(value.name)}",
+        "url": value.url or f"https://trello.com/b/{value.short_link}/{_slug(value.name)}",
         "shortUrl": f"https://trello.com/b/{value.short_link}",
         "shortLink": value.short_link,
         "starred": False,
         "subscribed": False,
-        "dateLastActivity": iso_z(value.actions[-1].date),
+        "dateLastActivity": iso_z(value.actions[-1].date if value.actions else value.created),
         "prefs": {
             "permissionLevel": "org",
             "hideVotes": False,
@@ -60,7 +60,7 @@ def board(value: TrelloBoard) -> dict[str, Any]:
             "canBePrivate": True,
             "canInvite": True,
         },
-        "labelNames": {label.color: label.name for label in value.labels},
+        "labelNames": {label.color: label.name for label in value.labels if label.color},
     }
 
 
@@ -79,9 +79,10 @@ def label(value: TrelloLabel) -> dict[str, Any]:
     return {"id": value.id, "idBoard": value.board_id, "name": value.name, "color": value.color}
 
 
-def card(value: TrelloCard, labels: Mapping[str, TrelloLabel]) -> dict[str, Any]:
+def card(value: TrelloCard, labels: Mapping[str, TrelloLabel], *, custom_fields: bool = False) -> dict[str, Any]:
+    """A card; `custom_fields` adds its `customFieldItems` (asked for with `customFieldItems=true`)."""
     due = iso_z(value.due) if value.due else None
-    return {
+    body: dict[str, Any] = {
         "id": value.id,
         "badges": {
             "attachmentsByType": {"trello": {"board": 0, "card": 0}},
@@ -119,8 +120,11 @@ def card(value: TrelloCard, labels: Mapping[str, TrelloLabel]) -> dict[str, Any]
         "shortLink": value.short_link,
         "shortUrl": f"https://trello.com/c/{value.short_link}",
         "subscribed": False,
-        "url": f"https://trello.com/c/{value.short_link}/{value.id_short}-{_slug(value.name)}",
+        "url": value.url or f"https://trello.com/c/{value.short_link}/{value.id_short}-{_slug(value.name)}",
     }
+    if custom_fields:
+        body["customFieldItems"] = list(value.custom_field_items)
+    return body
 
 
 def member(person: Person, *, full: bool = False, board_ids: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -43,6 +43,23 @@ def sandbox_env(portfolio) -> Iterator[dict[str, str]]:
             os.environ[key] = value
 
 
+def warehouse_rows(db: Path, sql: str, params=()) -> list[tuple]:
+    """Rows of a query against a synced warehouse, opened read-only."""
+    from pipelines.warehouse import connect
+
+    with connect(db, read_only=True) as conn:
+        return conn.execute(sql, list(params)).fetchall()
+
+
+def sync_tools(config: Path, db: Path, *tools: str):
+    """`run_sync` of only these tools as of ANCHOR; fails the test with the sync's message."""
+    from pipelines.run_sync import run_sync
+
+    outcome = run_sync(config, db, only=list(tools), as_of=ANCHOR)
+    assert outcome.success, outcome.message
+    return outcome
+
+
 def write_config(path: Path, config: dict) -> Path:
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path

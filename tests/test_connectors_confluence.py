@@ -79,7 +79,7 @@ def test_links_next_in_the_body_wins_and_a_missing_next_ends(stub_server, fake_s
     )
     pages = list(confluence(stub_server, fake_sleep).iter_pages("42"))
     assert [p["id"] for p in pages] == ["p1", "p2", "p3"]
-    assert stub_server.requests[0].raw_query == "body-format=storage&limit=250"
+    assert stub_server.requests[0].raw_query == "body-format=storage&status=current%2Carchived&limit=250"
     assert stub_server.requests[1].raw_query == "body-format=storage&cursor=c2&limit=250"
 
 

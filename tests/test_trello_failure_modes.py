@@ -5,22 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from pipelines.run_sync import run_sync
-from pipelines.warehouse import connect
 from sandbox.generator import generate
 from sandbox.server import SandboxServer
-from tests.conftest import ANCHOR, write_config
-
-
-def rows(db, sql, params=()):
-    with connect(db, read_only=True) as conn:
-        return conn.execute(sql, list(params)).fetchall()
-
-
-def sync(config, db):
-    outcome = run_sync(config, db, only=["trello"], as_of=ANCHOR)
-    assert outcome.success, outcome.message
-    return outcome
+from tests.conftest import ANCHOR, sync_tools, write_config
+from tests.conftest import warehouse_rows as rows
 
 
 def test_deleted_and_moved_cards_keep_their_rows_with_reason_date_and_new_board(tmp_path, sandbox_env):
@@ -30,7 +18,7 @@ def test_deleted_and_moved_cards_keep_their_rows_with_reason_date_and_new_board(
     with SandboxServer(portfolio) as server:
         config = write_config(tmp_path / "pmhub.yaml", portfolio.pmhub_config(server.url))
         db = tmp_path / "w.duckdb"
-        sync(config, db)
+        sync_tools(config, db, "trello")
         cards = "SELECT count(*), count(DISTINCT item_id) FROM core.work_items WHERE source_id = 'trello:sandbox'"
         before = rows(db, cards)
         server.advance(60)
@@ -39,7 +27,7 @@ def test_deleted_and_moved_cards_keep_their_rows_with_reason_date_and_new_board(
         within = server.trello.move_cards(home.id, other.id, 1, seed=2).card_ids
         away = server.trello.move_cards(home.id, outside.id, 1, seed=3).card_ids
         server.advance(1)
-        sync(config, db)
+        sync_tools(config, db, "trello")
         assert rows(db, cards) == before  # one row per card ever seen, none dropped, none doubled
         got = {
             external_id: rest
@@ -91,7 +79,7 @@ def test_custom_fields_give_story_points_cost_entries_and_a_recorded_mapping(tmp
         config = portfolio.pmhub_config(server.url)
         config_path = write_config(tmp_path / "pmhub.yaml", config)
         db = tmp_path / "w.duckdb"
-        sync(config_path, db)
+        sync_tools(config_path, db, "trello")
     points_by_card = dict(
         rows(db, "SELECT external_id, story_points FROM core.work_items WHERE container_id = ?",
              [f"trello:sandbox:board:{board.id}"])

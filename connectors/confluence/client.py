@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from connectors.confluence.paging import iter_cursor_pages
+from connectors.errors import ApiError
 from connectors.http import HttpClient
 from connectors.parallel import chunked
 from connectors.ratelimit import shared_limiter
@@ -22,6 +23,7 @@ from connectors.urls import host_of
 
 PAGE_LIMIT = 250  # the documented maximum `limit` for spaces, pages and versions
 SPACE_KEYS_PER_CALL = 250  # `keys` accepts at most 250 items
+LISTED_STATUSES = "current,archived"  # trashed and draft pages are not content a PMO reads
 CONFLUENCE_HINTS = {
     401: "check the email/API token for this Confluence site; a scoped token needs the "
     "https://api.atlassian.com/ex/confluence/<cloudId> base URL",
@@ -76,7 +78,31 @@ class ConfluenceClient:
         """Current and archived pages of a space (``id``, ``title``, ``parentId``, ``status``,
         ``version.number``/``createdAt``, and ``body.<format>.value`` — storage XHTML by default)."""
         path = f"/api/v2/spaces/{quote(str(space_id), safe='')}/pages"
-        return iter_cursor_pages(self.http, path, {"body-format": body_format, "limit": PAGE_LIMIT})
+        params = {"body-format": body_format, "status": LISTED_STATUSES, "limit": PAGE_LIMIT}
+        return iter_cursor_pages(self.http, path, params)
+
+    def iter_page_stubs(self, space_id: str) -> Iterator[dict[str, Any]]:
+        """Pages of a space without bodies (``id``, ``title``, ``status``, ``version``): the cheap census."""
+        path = f"/api/v2/spaces/{quote(str(space_id), safe='')}/pages"
+        return iter_cursor_pages(self.http, path, {"status": LISTED_STATUSES, "limit": PAGE_LIMIT})
+
+    def iter_pages_by_id(self, page_ids: Sequence[str], body_format: str = "storage") -> Iterator[dict[str, Any]]:
+        """The pages with these ids (250 per request, the `id` filter's maximum), with bodies."""
+        for group in chunked(list(page_ids), PAGE_LIMIT):
+            params = {"id": ",".join(group), "body-format": body_format, "limit": PAGE_LIMIT}
+            yield from iter_cursor_pages(self.http, "/api/v2/pages", params)
+
+    def lookup_page(self, page_id: str, body_format: str = "storage") -> tuple[int, dict[str, Any] | None]:
+        """Point lookup: ``(200, page)`` (its ``status`` may be ``trashed``) or ``(404, None)`` once purged."""
+        try:
+            page: dict[str, Any] = self.http.get_json(
+                f"/api/v2/pages/{quote(str(page_id), safe='')}", {"body-format": body_format}, expect="object"
+            )
+        except ApiError as exc:
+            if exc.status == 404:
+                return 404, None
+            raise
+        return 200, page
 
     def page_versions(self, page_id: str) -> Iterator[dict[str, Any]]:
         """Versions of a page (``number``, ``createdAt``, ``authorId``, ``message``, ``minorEdit``)."""

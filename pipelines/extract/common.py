@@ -25,6 +25,7 @@ class SourceState:
     cursors: incremental watermarks. known_issue_ids: Jira project id → ids of issues the warehouse
     holds as live (for the census). project_keys: Jira project id → key at the last load.
     known_card_ids: Trello board id → ids of the cards the warehouse holds there as live.
+    known_page_versions: Confluence space id → {page id: version number} of the live pages held.
     issue_read_ms: Jira issue id → the server instant (epoch ms) at which the run that landed its
     stored version started reading: that version holds every change made before then.
     """
@@ -33,6 +34,7 @@ class SourceState:
     known_issue_ids: dict[str, list[str]] = field(default_factory=dict)
     project_keys: dict[str, str] = field(default_factory=dict)
     known_card_ids: dict[str, list[str]] = field(default_factory=dict)
+    known_page_versions: dict[str, dict[str, int]] = field(default_factory=dict)
     issue_read_ms: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -44,6 +46,7 @@ class SourceState:
             known_issue_ids={k: list(v) for k, v in data.get("known_issue_ids", {}).items()},
             project_keys=dict(data.get("project_keys", {})),
             known_card_ids={k: list(v) for k, v in data.get("known_card_ids", {}).items()},
+            known_page_versions={} if full_refresh else dict(data.get("known_page_versions", {})),
             issue_read_ms={} if full_refresh else _issue_reads(data.get("issue_reads", {})),
         )
 

@@ -6,8 +6,11 @@ SELECT p.source_id || ':' || p.id AS document_id, p.source_id,
        p.payload ->> '$.title' AS title,
        TRY_CAST(p.payload ->> '$.version.number' AS INTEGER) AS version,
        pmhub_ts(p.payload ->> '$.version.createdAt') AS updated_at,
-       s.base_url || (p.payload ->> '$._links.webui') AS url
+       s.base_url || (p.payload ->> '$._links.webui') AS url,
+       -- trashed or purged, unless the page was landed again after the tombstone
+       d.id IS NOT NULL AS is_deleted, pmhub_ts(d.payload ->> '$.detected_at') AS deleted_at
 FROM raw.confluence_pages p
+LEFT JOIN raw.confluence_page_tombstones d ON d.source_id = p.source_id AND d.id = p.id AND d.batch_id >= p.batch_id
 JOIN meta.cfg_sources s ON s.source_id = p.source_id
 LEFT JOIN core.containers c ON c.container_id = p.source_id || ':space:' || p.container
 LEFT JOIN meta.cfg_charters ch
