@@ -104,3 +104,29 @@ def test_custom_fields_give_story_points_cost_entries_and_a_recorded_mapping(tmp
         [f"trello:sandbox:board:{board.id}:week:%"],
     )  # fmt: skip
     assert weeks[0][0] > 0 and weeks[0][0] == weeks[0][1]  # an estimated board's weeks carry points
+
+
+def test_a_board_with_more_than_1000_actions_is_read_whole_then_incrementally(tmp_path, sandbox_env):
+    portfolio = generate(seed=7, size="medium", anchor=ANCHOR)
+    busiest = max((b for b in portfolio.trello_boards if b.in_portfolio), key=lambda b: len(b.actions))
+    assert len(busiest.actions) > 1000  # Trello serves at most 1000 per request
+    moves = {b.id: sum(1 for a in b.actions if a.type == "updateCard" and "listBefore" in a.data)
+             for b in portfolio.trello_boards if b.in_portfolio}  # fmt: skip
+    count = """SELECT w.container_id, count(*) FROM core.status_changes s JOIN core.work_items w USING (item_id)
+               WHERE w.source_id = 'trello:sandbox' GROUP BY 1"""
+    with SandboxServer(portfolio) as server:
+        config = write_config(tmp_path / "pmhub.yaml", portfolio.pmhub_config(server.url))
+        db = tmp_path / "w.duckdb"
+        sync_tools(config, db, "trello")
+        actions = [p for _m, p in server.request_log if p == f"/1/boards/{busiest.id}/actions"]
+        assert len(actions) == len(busiest.actions) // 1000 + 2  # full pages, the last short one, an empty one
+        assert dict(rows(db, count)) == {f"trello:sandbox:board:{b}": n for b, n in moves.items()}
+        # one more card moved: the next run asks only for actions since the last one it holds
+        server.advance(60)
+        server.trello.move_cards(busiest.id, next(b for b in moves if b != busiest.id), 1, seed=4)
+        before = len(server.request_log)
+        sync_tools(config, db, "trello")
+        asked = [p for _m, p in server.request_log[before:] if p == f"/1/boards/{busiest.id}/actions"]
+        assert len(asked) == 2  # one page of new actions, then the empty page that ends it
+        # no list move lost or doubled (the moved card takes its history to its new board)
+        assert sum(n for _board, n in rows(db, count)) == sum(moves.values())
