@@ -108,8 +108,11 @@ def start_sandbox(issues: int, latency_ms: int, folder: Path) -> tuple[subproces
     return proc, url.group(1), dict(re.findall(r"export (\w+)=(\S+)", text))
 
 
-def sync(label: str, folder: Path, env: dict[str, str], sandbox: str) -> tuple[float, str, float, dict[str, int]]:
-    """Run one `pmhub sync --only jira` process; wall time, step times, peak RSS (MB), requests."""
+def sync(
+    label: str, folder: Path, env: dict[str, str], sandbox: str, only: str = "jira", prefix: str = "/rest/"
+) -> tuple[float, str, float, dict[str, int]]:
+    """Run one `pmhub sync --only <tools>` process; wall time, step times, peak RSS (MB), and the
+    requests to endpoints under `prefix`."""
     _post(f"{sandbox}/_sandbox/reset-stats", {})
     out_file, err_file = folder / f"{label}.out", folder / f"{label}.err"
     started = time.perf_counter()
@@ -123,7 +126,7 @@ def sync(label: str, folder: Path, env: dict[str, str], sandbox: str) -> tuple[f
                 "--db",
                 str(folder / "bench.duckdb"),
                 "--only",
-                "jira",
+                only,
             ],
             stdout=out,
             stderr=err,
@@ -138,8 +141,8 @@ def sync(label: str, folder: Path, env: dict[str, str], sandbox: str) -> tuple[f
     summary = next((line for line in out_file.read_text().splitlines() if line.startswith("synced into")), "")
     steps = re.search(r"\((.*)\)", summary)
     stats = _get(f"{sandbox}/_sandbox/stats")
-    jira = {k: v for k, v in stats["requests_by_endpoint"].items() if "/rest/" in k}
-    return wall, steps.group(1) if steps else "", usage.ru_maxrss / 1024, jira
+    served = {k: v for k, v in stats["requests_by_endpoint"].items() if any(p in k for p in prefix.split("|"))}
+    return wall, steps.group(1) if steps else "", usage.ru_maxrss / 1024, served
 
 
 def minimum_requests(

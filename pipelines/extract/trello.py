@@ -2,7 +2,7 @@
 
 Trello has no server-side filter for changed cards, but a board's `dateLastActivity` moves on any
 change: a board whose activity stamp equals the committed one is skipped whole. A changed board's
-cards are listed whole, which doubles as a census: cards it no longer lists are looked up. Actions are read
+cards are listed whole, which doubles as a census: cards no synced board lists any more are looked up. Actions are read
 with `since` = the last committed action's time minus an overlap and deduplicated by id on load.
 """
 
@@ -30,6 +30,8 @@ def extract_trello(
     boards = list(client.iter_boards(source.boards))
     require_visible(writer.source_id, "board", source.boards, (b["id"] for b in boards))
     writer.write("trello_boards", boards)
+    listed: set[str] = set()  # cards listed on any board this run
+    censused: set[str] = set()  # cards held on the boards listed this run
     for board in boards:
         board_id = str(board["id"])
         activity_key = f"board_activity:{board_id}"
@@ -40,9 +42,8 @@ def extract_trello(
         writer.write("trello_lists", client.lists(board_id), container=board_id)
         writer.write("trello_members", client.members(board_id), container=board_id)
         writer.write("trello_custom_fields", client.custom_fields(board_id), container=board_id)
-        listed: set[str] = set()
         cards = writer.write("trello_cards", _noting_ids(client.iter_cards(board_id), listed), container=board_id)
-        _vanished_cards(client, writer, sorted(set(state.known_card_ids.get(board_id, ())) - listed))
+        censused.update(state.known_card_ids.get(board_id, ()))
         action_key = f"newest_action:{board_id}"
         since = None
         if action_key in cursors:
@@ -56,6 +57,8 @@ def extract_trello(
         if activity:
             result.cursors[activity_key] = activity
         progress.info("%s board %s: %d cards, %d actions", writer.source_id, board.get("name"), cards, len(actions))
+    # After every board: a card that moved between two synced boards is listed on its new one.
+    _vanished_cards(client, writer, sorted(censused - listed))
     result.counts = dict(writer.counts)
     return result
 
