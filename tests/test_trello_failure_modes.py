@@ -130,3 +130,20 @@ def test_a_board_with_more_than_1000_actions_is_read_whole_then_incrementally(tm
         assert len(asked) == 2  # one page of new actions, then the empty page that ends it
         # no list move lost or doubled (the moved card takes its history to its new board)
         assert sum(n for _board, n in rows(db, count)) == sum(moves.values())
+
+
+def test_trello_429s_and_a_confluence_503_are_retried_recorded_and_lose_nothing(tmp_path, sandbox_env):
+    portfolio = generate(seed=11, size="small", anchor=ANCHOR)
+    board = next(b for b in portfolio.trello_boards if b.in_portfolio)
+    faults = [rf"429:/1/boards/{board.id}/actions:3", "503:/wiki/api/v2/spaces$:1"]
+    with SandboxServer(portfolio, faults=faults) as server:
+        config = write_config(tmp_path / "pmhub.yaml", portfolio.pmhub_config(server.url))
+        db = tmp_path / "w.duckdb"
+        outcome = sync_tools(config, db, "trello", "confluence")
+    meta = outcome.metadata["trello_landing"]
+    assert meta["throttled"] == 3 and meta["retries"] == 3 and meta["wait_seconds"] >= 3
+    assert outcome.metadata["confluence_landing"]["retries"] == 1
+    moves = sum(1 for a in board.actions if a.type == "updateCard" and "listBefore" in a.data)
+    count = """SELECT count(*) FROM core.status_changes s JOIN core.work_items w USING (item_id)
+               WHERE w.container_id = ?"""
+    assert rows(db, count, [f"trello:sandbox:board:{board.id}"]) == [(moves,)]
