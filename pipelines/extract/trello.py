@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from connectors.parallel import ordered_map
@@ -32,35 +33,56 @@ def extract_trello(
     writer.write("trello_boards", boards)
     listed: set[str] = set()  # cards listed on any board this run
     censused: set[str] = set()  # cards held on the boards listed this run
+    changed = []
     for board in boards:
-        board_id = str(board["id"])
-        activity_key = f"board_activity:{board_id}"
         activity = str(board.get("dateLastActivity") or "")
-        if activity and cursors.get(activity_key) == activity:
+        if activity and cursors.get(f"board_activity:{board['id']}") == activity:
             progress.info("%s board %s: unchanged since last sync", writer.source_id, board.get("name"))
-            continue
-        writer.write("trello_lists", client.lists(board_id), container=board_id)
-        writer.write("trello_members", client.members(board_id), container=board_id)
-        writer.write("trello_custom_fields", client.custom_fields(board_id), container=board_id)
-        cards = writer.write("trello_cards", _noting_ids(client.iter_cards(board_id), listed), container=board_id)
+        else:
+            changed.append(board)
+    # A board's pages can only be read one after another; boards are read side by side (a few in
+    # memory at once) and landed in order, since the landing files have one writer.
+    read = partial(_read_board, client, cursors)
+    for board, content in zip(changed, ordered_map(read, changed, client.http.max_workers), strict=True):
+        board_id = str(board["id"])
+        for entity in ("trello_lists", "trello_members", "trello_custom_fields", "trello_actions"):
+            writer.write(entity, content[entity], container=board_id)
+        cards = writer.write("trello_cards", _noting_ids(iter(content["trello_cards"]), listed), container=board_id)
         censused.update(state.known_card_ids.get(board_id, ()))
         action_key = f"newest_action:{board_id}"
-        since = None
-        if action_key in cursors:
-            since = (trello_id_time(cursors[action_key]) - ACTION_OVERLAP).isoformat().replace("+00:00", "Z")
-        actions = list(client.iter_actions(board_id, since=since))
-        writer.write("trello_actions", actions, container=board_id)
         # Object ids start with their creation time in fixed-width hex, so they sort by time.
-        newest = max([cursors.get(action_key, ""), *(str(a["id"]).lower() for a in actions)])
+        newest = max([cursors.get(action_key, ""), *(str(a["id"]).lower() for a in content["trello_actions"])])
         if newest:
             result.cursors[action_key] = newest
-        if activity:
-            result.cursors[activity_key] = activity
-        progress.info("%s board %s: %d cards, %d actions", writer.source_id, board.get("name"), cards, len(actions))
+        if board.get("dateLastActivity"):
+            result.cursors[f"board_activity:{board_id}"] = str(board["dateLastActivity"])
+        progress.info(
+            "%s board %s: %d cards, %d actions",
+            writer.source_id,
+            board.get("name"),
+            cards,
+            len(content["trello_actions"]),
+        )
     # After every board: a card that moved between two synced boards is listed on its new one.
     _vanished_cards(client, writer, sorted(censused - listed))
     result.counts = dict(writer.counts)
     return result
+
+
+def _read_board(client: TrelloClient, cursors: dict[str, str], board: dict[str, Any]) -> dict[str, list[Any]]:
+    """Everything of one changed board, by raw entity: actions only since the last one held."""
+    board_id = str(board["id"])
+    since = None
+    if f"newest_action:{board_id}" in cursors:
+        newest = trello_id_time(cursors[f"newest_action:{board_id}"])
+        since = (newest - ACTION_OVERLAP).isoformat().replace("+00:00", "Z")
+    return {
+        "trello_lists": client.lists(board_id),
+        "trello_members": client.members(board_id),
+        "trello_custom_fields": client.custom_fields(board_id),
+        "trello_cards": list(client.iter_cards(board_id)),
+        "trello_actions": list(client.iter_actions(board_id, since=since)),
+    }
 
 
 def _noting_ids(cards: Iterator[dict[str, Any]], ids: set[str]) -> Iterator[dict[str, Any]]:
