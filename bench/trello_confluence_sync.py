@@ -66,8 +66,9 @@ def minimum_requests(
 ) -> dict[str, int]:
     """Fewest requests at the documented limits.
 
-    Full run, per board: the board, its lists, members and custom fields, then cards and actions at
-    1000 per request until a page shows the end (a short or empty one: floor(n/1000) + 1).
+    Full run, per board: the board, its lists, members, custom fields, labels and checklists, then
+    cards and actions at 1000 per request until a page shows the end (a short or empty one:
+    floor(n/1000) + 1).
     Confluence: the space, then its pages at 250 per request (a page without `next` ends).
     A later run (`changed` = boards that changed, pages edited): every board's activity stamp, the
     same census of the changed boards with one page of new actions each, the space's page census
@@ -80,6 +81,8 @@ def minimum_requests(
         "GET /1/boards/{board}/lists": len(census),
         "GET /1/boards/{board}/members": len(census),
         "GET /1/boards/{board}/customFields": len(census),
+        "GET /1/boards/{board}/labels": len(census),
+        "GET /1/boards/{board}/checklists": len(census),
         "GET /1/boards/{board}/cards/{filter}": sum(len(b.cards) // PAGE + 1 for b in census),
         "GET /1/boards/{board}/actions": len(census) if changed else sum(len(b.actions) // PAGE + 1 for b in census),
         "GET /wiki/api/v2/spaces": 1,

@@ -37,6 +37,8 @@ RAW_ENTITIES = (
     "trello_actions",
     "trello_members",
     "trello_custom_fields",
+    "trello_labels",
+    "trello_checklists",
     "confluence_spaces",
     "confluence_pages",
     "confluence_page_tombstones",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sandbox import trello_payloads as pay
@@ -104,7 +104,30 @@ def generate_board(rng: random.Random, spec: TrelloSpec, me: Person, now: dateti
         labels=labels,
         actions=feed.actions(ids),
         done_list_id=lists[len(spec.lists) - 1].id,
+        checklists=_checklists(board_id, cards, ids),
     )
+
+
+def _checklists(board_id: str, cards: Sequence[TrelloCard], ids: ObjectIds) -> tuple[dict[str, Any], ...]:
+    """A "Definition of done" checklist on every fifth card, ticked on cards that are done.
+
+    Drawn from its own random source, so adding it changed no other generated value.
+    """
+    rng = random.Random(board_id)
+    out = []
+    for card in cards[::5]:
+        made = datetime.fromtimestamp(int(card.id[:8], 16), UTC)
+        checklist_id = ids.make(made)
+        items = [
+            {"id": ids.make(made), "idChecklist": checklist_id, "name": name, "pos": 16384.0 * (n + 1),
+             "state": "complete" if rng.random() < 0.5 else "incomplete", "due": None, "idMember": None}
+            for n, name in enumerate(("Reviewed", "Tested", "Documented"))
+        ]  # fmt: skip
+        out.append(
+            {"id": checklist_id, "name": "Definition of done", "idBoard": board_id, "idCard": card.id,
+             "pos": 16384.0, "checkItems": items}
+        )  # fmt: skip
+    return tuple(out)
 
 
 def _card(

@@ -201,6 +201,7 @@ class TrelloBoard:
     `done_list_id` is the list whose cards count as done in the ground truth ("" when no single list
     can be named, e.g. on an imported board). `custom_fields` are the board's custom field
     definitions (vendor JSON verbatim); generated boards have none. `url`: as on TrelloCard.
+    `checklists`: the board's card checklists (vendor JSON verbatim); generated boards have none.
     """
 
     id: str
@@ -217,6 +218,7 @@ class TrelloBoard:
     done_list_id: str
     custom_fields: tuple[dict[str, Any], ...] = ()
     url: str | None = None
+    checklists: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

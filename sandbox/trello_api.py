@@ -91,6 +91,7 @@ class TrelloApi(VendorApi):
             route("GET", "/1/boards/{board}/actions", self.actions),
             route("GET", "/1/boards/{board}/members", self.members),
             route("GET", "/1/boards/{board}/labels", self.labels),
+            route("GET", "/1/boards/{board}/checklists", self.checklists),
             route("GET", "/1/boards/{board}/customFields", self.custom_fields),
         ]
 
@@ -284,6 +285,14 @@ class TrelloApi(VendorApi):
         except LookupError:
             return self._not_found()
         return json_response(200, [render.label(label) for label in board.labels])
+
+    def checklists(self, request: ApiRequest) -> ApiResponse:
+        """The checklists of the board's cards: none on generated boards, verbatim on imported ones."""
+        try:
+            board = self._board(request)
+        except LookupError:
+            return self._not_found()
+        return json_response(200, list(board.checklists))
 
     def custom_fields(self, request: ApiRequest) -> ApiResponse:
         """The board's custom field definitions: none on generated boards, verbatim on imported ones."""

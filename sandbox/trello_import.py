@@ -155,6 +155,7 @@ def _import_board(data: Mapping[str, Any]) -> tuple[TrelloBoard, tuple[Person, .
         done_list_id=_done_list(lists),
         custom_fields=tuple(dict(f) for f in data.get("customFields") or ()),
         url=str(data["url"]) if data.get("url") else None,
+        checklists=tuple(dict(c) for c in data.get("checklists") or ()),
     )
     return board, people.all()
 

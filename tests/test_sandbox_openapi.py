@@ -89,6 +89,7 @@ SUBSTITUTES = {
     ("GET", "/1/boards/{board}/actions"): ("/boards/{boardId}/actions", "Action"),
     ("GET", "/1/boards/{board}/members"): ("/boards/{id}/members", "Member"),
     ("GET", "/1/boards/{board}/labels"): ("/boards/{id}/labels", "Label"),
+    ("GET", "/1/boards/{board}/checklists"): ("/boards/{id}/checklists", "Checklist"),
     ("GET", "/1/boards/{board}/lists/{filter}"): ("/boards/{id}/lists/{filter}", "TrelloList"),
     ("GET", "/rest/agile/1.0/board/{board_id}/sprint"): ("/rest/agile/1.0/board/{boardId}/sprint", "SprintBean"),
 }
@@ -152,6 +153,7 @@ SAMPLES: list[tuple[str, str, dict[str, Any], Any]] = [
     ("GET", "/1/boards/{board}/members", {}, None),
     ("GET", "/1/boards/{board}/labels", {}, None),
     ("GET", "/1/boards/{board}/customFields", {}, None),
+    ("GET", "/1/boards/{board}/checklists", {}, None),
 ]
 
 

@@ -104,6 +104,11 @@ def test_custom_fields_give_story_points_cost_entries_and_a_recorded_mapping(tmp
         [f"trello:sandbox:board:{board.id}:week:%"],
     )  # fmt: skip
     assert weeks[0][0] > 0 and weeks[0][0] == weeks[0][1]  # an estimated board's weeks carry points
+    # labels and card checklists of every synced board are kept (raw JSON) for analysts
+    synced = [b for b in portfolio.trello_boards if b.in_portfolio]
+    assert rows(db, "SELECT count(*) FROM raw.trello_checklists") == [(sum(len(b.checklists) for b in synced),)]
+    assert rows(db, "SELECT count(*) FROM raw.trello_labels") == [(sum(len(b.labels) for b in synced),)]
+    assert sum(len(b.checklists) for b in synced) > 0
 
 
 def test_a_board_with_more_than_1000_actions_is_read_whole_then_incrementally(tmp_path, sandbox_env):

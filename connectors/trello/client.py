@@ -116,6 +116,18 @@ class TrelloClient:
         result: list[dict[str, Any]] = self.http.get_json(_board_path(board_id, "members"), expect="array")
         return result
 
+    def labels(self, board_id: str) -> list[dict[str, Any]]:
+        """Labels of a board (``id``, ``name``, ``color``), used or not."""
+        result: list[dict[str, Any]] = self.http.get_json(
+            _board_path(board_id, "labels"), {"limit": str(PAGE_LIMIT)}, expect="array"
+        )
+        return result
+
+    def checklists(self, board_id: str) -> list[dict[str, Any]]:
+        """Checklists of the board's cards (``idCard``, ``name``, ``checkItems`` with ``state``)."""
+        result: list[dict[str, Any]] = self.http.get_json(_board_path(board_id, "checklists"), expect="array")
+        return result
+
     def custom_fields(self, board_id: str) -> list[dict[str, Any]]:
         """Custom field definitions of a board (``id``, ``name``, ``type``, dropdown ``options``)."""
         result: list[dict[str, Any]] = self.http.get_json(_board_path(board_id, "customFields"), expect="array")

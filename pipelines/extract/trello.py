@@ -1,4 +1,5 @@
-"""Extract Trello boards: lists (archived too), cards (archived too), actions, members.
+"""Extract Trello boards: lists (archived too), cards (archived too), actions, members, labels,
+checklists and custom field definitions.
 
 Trello has no server-side filter for changed cards, but a board's `dateLastActivity` moves on any
 change: a board whose activity stamp equals the committed one is skipped whole. A changed board's
@@ -21,6 +22,15 @@ from pipelines.landing import LandingWriter
 from pipelines.progress import progress
 
 ACTION_OVERLAP = timedelta(hours=1)
+# What is landed whole for a changed board (its cards apart: they are the census too).
+BOARD_ENTITIES = (
+    "trello_lists",
+    "trello_members",
+    "trello_custom_fields",
+    "trello_labels",
+    "trello_checklists",
+    "trello_actions",
+)
 
 
 def extract_trello(
@@ -45,7 +55,7 @@ def extract_trello(
     read = partial(_read_board, client, cursors)
     for board, content in zip(changed, ordered_map(read, changed, client.http.max_workers), strict=True):
         board_id = str(board["id"])
-        for entity in ("trello_lists", "trello_members", "trello_custom_fields", "trello_actions"):
+        for entity in BOARD_ENTITIES:
             writer.write(entity, content[entity], container=board_id)
         cards = writer.write("trello_cards", _noting_ids(iter(content["trello_cards"]), listed), container=board_id)
         censused.update(state.known_card_ids.get(board_id, ()))
@@ -80,6 +90,8 @@ def _read_board(client: TrelloClient, cursors: dict[str, str], board: dict[str, 
         "trello_lists": client.lists(board_id),
         "trello_members": client.members(board_id),
         "trello_custom_fields": client.custom_fields(board_id),
+        "trello_labels": client.labels(board_id),
+        "trello_checklists": client.checklists(board_id),
         "trello_cards": list(client.iter_cards(board_id)),
         "trello_actions": list(client.iter_actions(board_id, since=since)),
     }
