@@ -3,8 +3,9 @@ checklists and custom field definitions.
 
 Trello has no server-side filter for changed cards, but a board's `dateLastActivity` moves on any
 change: a board whose activity stamp equals the committed one is skipped whole. A changed board's
-cards are listed whole, which doubles as a census: cards no synced board lists any more are looked up. Actions are read
-with `since` = the last committed action's time minus an overlap and deduplicated by id on load.
+cards are listed whole, which doubles as a census: cards no synced board lists any more are looked
+up. Actions are read with `since` = the last committed action's time minus an overlap and
+deduplicated by id on load.
 """
 
 from __future__ import annotations
