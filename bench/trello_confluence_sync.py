@@ -70,10 +70,11 @@ def minimum_requests(
     Full run, per board: the board, its lists, members, custom fields, labels and checklists, then
     cards and actions at 1000 per request until a page shows the end (a short or empty one:
     floor(n/1000) + 1).
-    Confluence: the space, then its pages at 250 per request (a page without `next` ends).
+    Confluence: the space, then its pages at 250 per request (a page without `next` ends), and
+    the versions and the labels of each page read (v2 has them per page only).
     A later run (`changed` = boards that changed, pages edited): every board's activity stamp, the
-    same census of the changed boards with one page of new actions each, the space's page census
-    and the bodies of the edited pages.
+    same census of the changed boards with one page of new actions each, the space's page census,
+    and the bodies, versions and labels of the edited pages.
     """
     census = [b for b in portfolio.trello_boards if b.id in (changed[0] if changed else board_ids)]
     space = next(s for s in portfolio.spaces if s.key == space_key)
@@ -89,6 +90,9 @@ def minimum_requests(
         "GET /wiki/api/v2/spaces": 1,
         "GET /wiki/api/v2/spaces/{space}/pages": math.ceil(len(space.pages) / CONFLUENCE_PAGE),
     }
+    read = changed[1] if changed else len(space.pages)  # pages whose content was read
+    minimum["GET /wiki/api/v2/pages/{page}/versions"] = read  # one request each (<= 250 versions)
+    minimum["GET /wiki/api/v2/pages/{page}/labels"] = read
     if changed:
         minimum["GET /wiki/api/v2/pages"] = math.ceil(changed[1] / CONFLUENCE_PAGE)
     return minimum

@@ -42,6 +42,8 @@ RAW_ENTITIES = (
     "confluence_spaces",
     "confluence_pages",
     "confluence_page_tombstones",
+    "confluence_page_versions",
+    "confluence_page_labels",
 )
 
 MANIFEST = "manifest.json"

@@ -9,6 +9,7 @@ use `storage` for the real structure. Other body formats are refused with 400.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -73,6 +74,7 @@ class ConfluenceApi(VendorApi):
             route("GET", f"{PREFIX}/pages", self.pages),
             route("GET", f"{PREFIX}/pages/{{page}}", self.page),
             route("GET", f"{PREFIX}/pages/{{page}}/versions", self.versions),
+            route("GET", f"{PREFIX}/pages/{{page}}/labels", self.labels),
         ]
 
     def authenticate(self, request: ApiRequest) -> ApiResponse | None:
@@ -277,3 +279,19 @@ class ConfluenceApi(VendorApi):
             return {**self._version(version), "page": {"id": page.id, "title": page.title}}
 
         return self._paged(request, ordered, render, sort)
+
+    def labels(self, request: ApiRequest) -> ApiResponse:
+        """A page's labels (all global in the sandbox), by name."""
+        try:
+            page = self._page_of(request)
+        except LookupError:
+            return self.error(404, "Page not found.")
+        sort = request.first("sort") or "name"
+        if sort.lstrip("-") != "name":
+            raise BadRequest(f"Invalid value '{sort}' for parameter 'sort'.")
+        names = sorted(page.labels, reverse=sort.startswith("-"))
+
+        def render(name: str) -> dict[str, Any]:
+            return {"id": str(int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)), "name": name, "prefix": "global"}
+
+        return self._paged(request, names, render, sort)

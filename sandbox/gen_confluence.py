@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sandbox.charters import CharterStyle, charter_body, notes_body
@@ -96,7 +96,8 @@ def generate_confluence(
         ]
         messages = ["Draft for steering committee", "Approved budget", "Updated scope section"]
         versions = _versions(rng, drafted, now, authors, bodies, messages)
-        pages.append(_page(rng, ids, pmo_id, charter.title, home.id, position, versions))
+        page = _page(rng, ids, pmo_id, charter.title, home.id, position, versions)
+        pages.append(replace(page, labels=("charter", f"charter-{charter.project_name.lower()}")))
     for position, title in enumerate(
         ("Steering committee notes", "Risk register", "Portfolio roadmap"), start=len(pages)
     ):

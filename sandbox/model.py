@@ -235,7 +235,8 @@ class PageVersion:
 
 @dataclass(frozen=True, slots=True)
 class ConfluencePage:
-    """A current Confluence page; `versions` is oldest first, the last one is the live content."""
+    """A current Confluence page; `versions` is oldest first, the last one is the live content.
+    `labels` are its global labels' names."""
 
     id: str
     space_id: str
@@ -245,6 +246,7 @@ class ConfluencePage:
     created_at: datetime
     position: int
     versions: tuple[PageVersion, ...]
+    labels: tuple[str, ...] = ()
 
     @property
     def current(self) -> PageVersion:

@@ -29,8 +29,19 @@ def test_edited_pages_are_refetched_alone_and_trashed_or_purged_ones_are_marked_
         fetched = [path for method, path in server.request_log[before:] if path.startswith("/wiki/api/v2/pages")]
     # the bodies fetched: the edited page (by id) and the two lookups of pages the space stopped listing
     assert sorted(fetched) == sorted(
-        ["/wiki/api/v2/pages", f"/wiki/api/v2/pages/{charter.id}", f"/wiki/api/v2/pages/{purged.id}"]
+        [
+            "/wiki/api/v2/pages",
+            f"/wiki/api/v2/pages/{edited.id}/versions",
+            f"/wiki/api/v2/pages/{edited.id}/labels",
+            f"/wiki/api/v2/pages/{charter.id}",
+            f"/wiki/api/v2/pages/{purged.id}",
+        ]
     )
+    # every version of every page read, with its date; the edit added one
+    versions = dict(rows(db, "SELECT container, count(*) FROM raw.confluence_page_versions GROUP BY 1"))
+    assert versions == {p.id: len(p.versions) + (p.id == edited.id) for p in pages}
+    labels = dict(rows(db, "SELECT id, payload ->> '$.labels[*].name' FROM raw.confluence_page_labels"))
+    assert labels[charter.id] == ["charter", f"charter-{portfolio.projects[0].name.lower()}"]
     got = {
         document_id.rsplit(":", 1)[1]: (version, deleted)
         for document_id, version, deleted in rows(db, "SELECT document_id, version, is_deleted FROM core.documents")

@@ -141,6 +141,7 @@ SAMPLES: list[tuple[str, str, dict[str, Any], Any]] = [
     ("GET", "/wiki/api/v2/pages", {"limit": 3, "body-format": "atlas_doc_format"}, None),
     ("GET", "/wiki/api/v2/pages/{page}", {"body-format": "storage"}, None),
     ("GET", "/wiki/api/v2/pages/{page}/versions", {"limit": 2}, None),
+    ("GET", "/wiki/api/v2/pages/{page}/labels", {}, None),
     ("GET", "/1/members/{member}", {}, None),
     ("GET", "/1/members/{member}/boards", {}, None),
     ("GET", "/1/cards/{card}", {}, None),

@@ -104,6 +104,11 @@ class ConfluenceClient:
             raise
         return 200, page
 
+    def page_labels(self, page_id: str) -> Iterator[dict[str, Any]]:
+        """Labels of a page (``id``, ``name``, ``prefix``)."""
+        path = f"/api/v2/pages/{quote(str(page_id), safe='')}/labels"
+        return iter_cursor_pages(self.http, path, {"limit": PAGE_LIMIT})
+
     def page_versions(self, page_id: str) -> Iterator[dict[str, Any]]:
         """Versions of a page (``number``, ``createdAt``, ``authorId``, ``message``, ``minorEdit``)."""
         path = f"/api/v2/pages/{quote(str(page_id), safe='')}/versions"

@@ -6,11 +6,12 @@ version moved on (or that are new) are fetched with their bodies, by id. This is
 v1 CQL `lastmodified` window is not (field notes #8: returned values fall outside the queried
 range, and CQL dates are read in the account's time zone). Pages the warehouse holds that the
 space no longer lists are looked up: trashed or purged → tombstoned as deleted; found in another
-space → landed there.
+space → landed there. Each page read (new or changed) also brings its versions and labels.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,12 +34,15 @@ def extract_confluence(
         space_id = str(space["id"])
         known = state.known_page_versions.get(space_id)
         if known is None:
-            pages = _land_pages(writer, client.iter_pages(space_id))
+            landed: list[str] = []
+            pages = _land_pages(writer, _noting_ids(client.iter_pages(space_id), landed))
+            _land_history(client, writer, landed)
             progress.info("%s space %s: %d pages", writer.source_id, space.get("key"), pages)
             continue
         stubs = {str(p["id"]): _version(p) for p in client.iter_page_stubs(space_id)}
         changed = [page_id for page_id, version in stubs.items() if known.get(page_id) != version]
         _land_pages(writer, client.iter_pages_by_id(changed))
+        _land_history(client, writer, changed)
         gone = _vanished_pages(client, writer, sorted(set(known) - set(stubs)))
         progress.info(
             "%s space %s: %d pages listed, %d changed, %d gone",
@@ -59,6 +63,33 @@ def _land_pages(writer: LandingWriter, pages: Any) -> int:
         updated=lambda p: (p.get("version") or {}).get("createdAt"),
         container=lambda p: str(p.get("spaceId")),
     )
+
+
+def _noting_ids(pages: Iterator[dict[str, Any]], ids: list[str]) -> Iterator[dict[str, Any]]:
+    for page in pages:
+        ids.append(str(page["id"]))
+        yield page
+
+
+def _land_history(client: ConfluenceClient, writer: LandingWriter, page_ids: list[str]) -> None:
+    """Every version (with who and when) and the labels of these pages, asked concurrently.
+
+    Labels are read with the page's content: adding a label does not make a new version, so a
+    label changed on an otherwise unchanged page shows on the next edit (or a full refresh).
+    """
+
+    def read(page_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return list(client.page_versions(page_id)), list(client.page_labels(page_id))
+
+    for page_id, (versions, labels) in zip(page_ids, ordered_map(read, page_ids, client.http.max_workers), strict=True):
+        writer.write(
+            "confluence_page_versions",
+            versions,
+            key=lambda v: f"{page_id}:{v.get('number')}",
+            updated=lambda v: v.get("createdAt"),
+            container=page_id,
+        )
+        writer.write("confluence_page_labels", [{"pageId": page_id, "labels": labels}], key=lambda r: r["pageId"])
 
 
 def _version(page: dict[str, Any]) -> int:
