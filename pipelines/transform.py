@@ -30,7 +30,7 @@ from models.fields import (
 from models.schema import CORE_TABLES, MART_TABLES
 from pipelines.meta_tables import replace_meta_table
 from pipelines.parsed import parse_sql, refresh_parsed, select_raw_rows
-from pipelines.trello_meta import write_trello_meta
+from pipelines.trello_meta import unmapped_list_problems, write_trello_meta
 
 MACROS = (
     r"""CREATE OR REPLACE TEMP MACRO pmhub_ts(s) AS
@@ -369,7 +369,7 @@ def build_core(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date
         _run_layer(conn, "stage", {}, report)
         _run_layer(conn, "core", CORE_TABLES, report)
         report.problems += _budgets(conn)
-        report.problems += _unmapped_lists(conn)
+        report.problems += unmapped_list_problems(conn)
         report.rows["core.budgets"] = _count(conn, "core.budgets")
         report.rows["core.cost_entries"] = _fill(conn, "core", "cost_entries", _COST_ENTRIES)
         replace_meta_table(
@@ -438,22 +438,6 @@ LEFT JOIN meta.cfg_rates r ON r.person_ext = p.external_id
 CROSS JOIN meta.settings s
 WHERE v.purpose IN ('hours', 'cost') AND v.value IS NOT NULL AND NOT w.is_deleted AND w.project_id IS NOT NULL
 """
-
-
-def _unmapped_lists(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Lists holding cards whose category no rule chose: counted as in progress, said out loud."""
-    rows = conn.execute(
-        """SELECT lc.source_id, lc.board_id, lc.name, count(*) AS cards
-           FROM meta.list_categories lc
-           JOIN stage.trello_cards c ON c.source_id = lc.source_id AND c.list_id = lc.list_id
-           WHERE lc.rule = 'default'
-           GROUP BY ALL ORDER BY ALL"""
-    ).fetchall()
-    return [
-        f"{source_id} board {board_id}: list {name!r} ({cards} cards) matches no rule and counts as in_progress; "
-        "name it under list_categories (or done_lists) in the config"
-        for source_id, board_id, name, cards in rows
-    ]
 
 
 def _budgets(conn: duckdb.DuckDBPyConnection) -> list[str]:
