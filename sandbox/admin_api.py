@@ -11,8 +11,9 @@ Operations (each answers what it changed, see sandbox.jira_mutations.Changed): t
 seed, ids), create_issues(n, project_key, seed), delete_issues(n | ids, seed), move_issues(n,
 to_project_key, seed, ids), revoke_project(key), restrict_issues(n, seed, ids),
 delete_worklogs(n, seed), misreport_worklog_deletions(n, seed), delete_cards(board_id, n | ids,
-seed), move_cards(board_id, to_board_id, n | ids, seed), edit_pages(ids), trash_pages(ids),
-purge_pages(ids), advance(minutes): move the sandbox clock forward.
+seed), move_cards(board_id, to_board_id, n | ids, seed), edit_pages(ids), label_pages(ids, label),
+unlabel_pages(ids, label) (labels change without a new page version, as in Confluence),
+trash_pages(ids), purge_pages(ids), advance(minutes): move the sandbox clock forward.
 These requests are not logged, counted, delayed or failed like vendor API requests.
 """
 
@@ -112,6 +113,8 @@ class AdminApi:
             "delete_cards": self._server.trello.delete_cards,
             "move_cards": self._server.trello.move_cards,
             "edit_pages": self._server.confluence.edit_pages,
+            "label_pages": self._server.confluence.label_pages,
+            "unlabel_pages": self._server.confluence.unlabel_pages,
             "trash_pages": self._server.confluence.trash_pages,
             "purge_pages": self._server.confluence.purge_pages,
         }

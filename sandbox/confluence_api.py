@@ -61,6 +61,13 @@ def _adf(storage: str) -> str:
     return json.dumps(doc)
 
 
+def v2_error(status: int, message: str) -> ApiResponse:
+    """Confluence v2's error body: `{"errors": [{status, code, title, detail}]}`."""
+    code, title = _ERRORS.get(status, ("ERROR", "Error"))
+    error = {"status": status, "code": code, "title": title, "detail": message or None}
+    return json_response(status, {"errors": [error]})
+
+
 class ConfluenceApi(VendorApi):
     def __init__(self, portfolio: Portfolio, tokens: PageTokens, pages: ConfluencePages | None = None) -> None:
         self._spaces = {s.id: s for s in portfolio.spaces}
@@ -81,10 +88,7 @@ class ConfluenceApi(VendorApi):
         return None if basic_auth_ok(request) else self.error(401, "")
 
     def error(self, status: int, message: str) -> ApiResponse:
-        code, title = _ERRORS.get(status, ("ERROR", "Error"))
-        return json_response(
-            status, {"errors": [{"status": status, "code": code, "title": title, "detail": message or None}]}
-        )
+        return v2_error(status, message)
 
     # -- paging -----------------------------------------------------------------------------------
     def _paged(

@@ -1,11 +1,14 @@
-"""Changes to a running sandbox's Confluence pages between two syncs: edited, trashed or purged.
+"""Changes to a running sandbox's Confluence pages between two syncs: edited, relabelled, trashed or purged.
 
-An edit saves a new version (stamped with the sandbox clock); a trashed page keeps answering
-`GET /pages/{id}` with `status: trashed` but leaves the listings; a purged page answers 404.
+An edit saves a new version (stamped with the sandbox clock); adding or removing a label changes
+the page's labels without a new version, as in Confluence (its version and dates stay as they
+were); a trashed page keeps answering `GET /pages/{id}` with `status: trashed` but leaves the
+listings; a purged page answers 404.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -58,6 +61,33 @@ class ConfluencePages:
                 self.pages[page_id] = replace(page, versions=(*page.versions, version))
                 done.append(page_id)
             return PagesChanged("edit_pages", tuple(done))
+
+    def label_pages(self, ids: Iterable[str], label: str) -> PagesChanged:
+        """Add the global label `label` (lower-cased, as Confluence stores labels) to each page; no new version."""
+        return self._relabel("label_pages", ids, label, add=True)
+
+    def unlabel_pages(self, ids: Iterable[str], label: str) -> PagesChanged:
+        """Remove the label `label` from each page that has it; no new version."""
+        return self._relabel("unlabel_pages", ids, label, add=False)
+
+    def _relabel(self, op: str, ids: Iterable[str], label: str, *, add: bool) -> PagesChanged:
+        """`page_ids` of the result: the pages whose labels changed (a page already (un)labelled is left out)."""
+        name = str(label).strip().lower()
+        if not name or re.search(r"[\s:;,.?&\[\]()#^*@!]", name):
+            raise ValueError(f"{label!r} is not a valid Confluence label name")
+        with self.lock:
+            chosen = tuple(ids)
+            pages = [self.pages[page_id] for page_id in chosen]  # KeyError before anything changes
+            done = []
+            for page in pages:
+                if add:
+                    labels = page.labels if name in page.labels else (*page.labels, name)
+                else:
+                    labels = tuple(n for n in page.labels if n != name)
+                if labels != page.labels:
+                    self.pages[page.id] = replace(page, labels=labels)
+                    done.append(page.id)
+            return PagesChanged(op, tuple(done))
 
     def trash_pages(self, ids: Iterable[str]) -> PagesChanged:
         with self.lock:

@@ -3,7 +3,8 @@
 Scale (`--scale`): `small`, `medium` or `large`, and/or `jira_issues=N` for N issues across the
 three portfolio Jira projects, comma-separated: `--scale jira_issues=100000`, `--scale
 large,jira_issues=5000`. Site variants: `--story-point-fields both`, `--sprint-field-format legacy`.
-Behaviour: `--jql-time-zone America/New_York`, `--index-lag-minutes 5` (see SandboxServer).
+Behaviour: `--jql-time-zone America/New_York`, `--index-lag-minutes 5`, `--confluence-v1-gone`
+(see SandboxServer).
 
 Real Trello data (`--trello-export FILE`, repeatable): serve a Trello JSON export (a board's "Export
 as JSON", or a single card's) through the real Trello endpoints next to the generated boards, e.g.
@@ -69,6 +70,7 @@ def start_sandbox(
     *,
     jql_time_zone: str = "UTC",
     index_lag_minutes: int = 0,
+    confluence_v1_gone: bool = False,
     story_point_fields: str = "estimate",
     sprint_field_format: str = "json",
     trello_exports: Sequence[Path] = (),
@@ -87,7 +89,11 @@ def start_sandbox(
         story_point_fields=cast(StoryPointFields, story_point_fields),
         sprint_field_format=cast(SprintFieldFormat, sprint_field_format),
     )
-    options: dict[str, Any] = {"jql_time_zone": jql_time_zone, "index_lag_minutes": index_lag_minutes}
+    options: dict[str, Any] = {
+        "jql_time_zone": jql_time_zone,
+        "index_lag_minutes": index_lag_minutes,
+        "confluence_v1_gone": confluence_v1_gone,
+    }
     server = SandboxServer(
         portfolio, port=port, latency_ms=latency_ms, faults=faults, trello_exports=imported, **options
     )
@@ -99,7 +105,7 @@ def start_sandbox(
     )
     print(
         f"  Jira {server.url}/rest/api/3  Jira Software {server.url}/rest/agile/1.0  "
-        f"Confluence {server.url}/wiki/api/v2  Trello {server.url}/1"
+        f"Confluence {server.url}/wiki/api/v2 (+ {server.url}/wiki/rest/api/search)  Trello {server.url}/1"
     )
     print(f"  controls {server.url}/_sandbox/ (mutate, truth, stats, reset-stats, clock, faults)")
     print(
@@ -155,6 +161,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config-out", type=Path, help="write a pmhub.yaml for this sandbox here")
     parser.add_argument("--jql-time-zone", default="UTC", help="zone bare JQL date-times are read in")
     parser.add_argument("--index-lag-minutes", type=int, default=0, help="search misses issues this fresh")
+    parser.add_argument(
+        "--confluence-v1-gone", action="store_true", help="Confluence v1 CQL search answers 410 (removed)"
+    )
     parser.add_argument("--story-point-fields", choices=["estimate", "both"], default="estimate")
     parser.add_argument("--sprint-field-format", choices=["json", "legacy"], default="json")
     parser.add_argument(
@@ -179,6 +188,7 @@ def serve_from_args(args: argparse.Namespace) -> None:
         args.config_out,
         jql_time_zone=args.jql_time_zone,
         index_lag_minutes=args.index_lag_minutes,
+        confluence_v1_gone=args.confluence_v1_gone,
         story_point_fields=args.story_point_fields,
         sprint_field_format=args.sprint_field_format,
         trello_exports=args.trello_exports,

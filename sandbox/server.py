@@ -1,7 +1,8 @@
 """The sandbox HTTP server: one local server speaking Jira, Jira Software, Trello and Confluence.
 
 Products are told apart by path prefix, as on a real site: Jira at `/rest/api/...`, Jira Software
-at `/rest/agile/...`, Confluence at `/wiki/...`, Trello at `/1/...`; the sandbox's own controls
+at `/rest/agile/...`, Confluence at `/wiki/...` (v1 search at `/wiki/rest/...`, sandbox.confluence_search,
+the v2 API at `/wiki/api/v2/...`), Trello at `/1/...`; the sandbox's own controls
 live under `/_sandbox/` (sandbox.admin_api). Every vendor request is logged and counted per route,
 optionally delayed (`latency_ms`, a sleep that holds no lock, so concurrent clients overlap) and
 optionally failed by an injected fault (see sandbox.faults). The Jira site is live: it can be
@@ -28,6 +29,7 @@ from sandbox.agile_api import AgileApi
 from sandbox.clock import SandboxClock
 from sandbox.confluence_api import ConfluenceApi
 from sandbox.confluence_mutations import ConfluencePages
+from sandbox.confluence_search import ConfluenceSearchApi
 from sandbox.faults import FaultInjector
 from sandbox.http_kit import ApiRequest, ApiResponse, PageTokens, VendorApi, text_response
 from sandbox.jira_api import JiraApi
@@ -48,9 +50,12 @@ from sandbox.truth import GroundTruth
 class SandboxServer:
     """Serves one portfolio on `host:port` (port 0 picks a free port) from a daemon thread.
 
-    jql_time_zone: the account's time zone, in which JQL reads bare date-times (IANA name).
-    index_lag_minutes: changes that recent are not indexed yet: search matches such an issue as its
-    previous version, or not at all if it is new (reads see the change).
+    jql_time_zone: the account's time zone, in which JQL and CQL read bare date-times (IANA name).
+    index_lag_minutes: changes that recent are not indexed yet: Jira search (and Confluence's v1 CQL
+    search) matches such an issue (page) as its previous version, or not at all if it is new (reads
+    see the change).
+    confluence_v1_gone: Confluence's v1 CQL search (`/wiki/rest/api/search`) answers 410, as on sites
+    where v1 has been removed.
     bulkfetch_issue_errors: list deleted or unreadable issues of a bulk fetch in `issueErrors`
     (False: leave them out silently, as the OpenAPI text describes).
     trello_exports: real Trello export files (or loaded `TrelloExport`s) served next to the generated
@@ -72,6 +77,7 @@ class SandboxServer:
         index_lag_minutes: int = 0,
         bulkfetch_issue_errors: bool = True,
         trello_exports: Iterable[Path | str | TrelloExport] = (),
+        confluence_v1_gone: bool = False,
     ) -> None:
         try:
             ZoneInfo(jql_time_zone)  # an unknown zone fails here, not on the first search
@@ -99,6 +105,10 @@ class SandboxServer:
         behaviour = SearchBehaviour(jql_time_zone, index_lag_minutes)
         self._apis: list[tuple[str, VendorApi]] = [
             ("/rest/agile/", AgileApi(portfolio)),
+            (
+                "/wiki/rest/",
+                ConfluenceSearchApi(portfolio.spaces, self.confluence, tokens, behaviour, confluence_v1_gone),
+            ),
             ("/rest/", JiraApi(portfolio, self.state, tokens, behaviour, bulkfetch_issue_errors)),
             ("/wiki/", ConfluenceApi(portfolio, tokens, self.confluence)),
             ("/1/", TrelloApi(portfolio, self.trello)),

@@ -34,6 +34,7 @@ SPEC_FILES = {
     "jira": ("jira-platform-v3.swagger-v3.v3.json", "/"),
     "agile": ("jira-software.swagger.v3.json", "/"),
     "confluence": ("confluence-v2.openapi-v2.v3.json", "/wiki/api/v2"),
+    "confluence-v1": ("confluence-v1.swagger.v3.json", "/"),
     "trello": ("trello.swagger.v3.json", "/1"),
 }
 _JIRA_INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)$")
@@ -59,6 +60,7 @@ FORMATS = {
     "jira": {"date-time": jira_date_time},
     "agile": {"date-time": jira_date_time},
     "confluence": {},
+    "confluence-v1": {},
     "trello": {"date": trello_date},
 }
 
@@ -142,6 +144,16 @@ SAMPLES: list[tuple[str, str, dict[str, Any], Any]] = [
     ("GET", "/wiki/api/v2/pages/{page}", {"body-format": "storage"}, None),
     ("GET", "/wiki/api/v2/pages/{page}/versions", {"limit": 2}, None),
     ("GET", "/wiki/api/v2/pages/{page}/labels", {}, None),
+    (
+        "GET",
+        "/wiki/rest/api/search",
+        {
+            "cql": 'type = page AND space IN ("PMO", "ENG") AND lastmodified >= "2026-01-01 00:00"',
+            "limit": 3,
+            "expand": "content.version,content.space",
+        },
+        None,
+    ),
     ("GET", "/1/members/{member}", {}, None),
     ("GET", "/1/members/{member}/boards", {}, None),
     ("GET", "/1/cards/{card}", {}, None),
@@ -161,6 +173,8 @@ SAMPLES: list[tuple[str, str, dict[str, Any], Any]] = [
 def vendor_of(template: str) -> str:
     if template.startswith("/rest/agile/"):
         return "agile"
+    if template.startswith("/wiki/rest/"):
+        return "confluence-v1"
     return "jira" if template.startswith("/rest/") else "confluence" if template.startswith("/wiki/") else "trello"
 
 
