@@ -73,8 +73,9 @@ def minimum_requests(
     Confluence: the space, then its pages at 250 per request (a page without `next` ends), and
     the versions and the labels of each page read (v2 has them per page only).
     A later run (`changed` = boards that changed, pages edited): every board's activity stamp, the
-    same census of the changed boards with one page of new actions each, the space's page census,
-    and the bodies, versions and labels of the edited pages.
+    same census of the changed boards with one page of new actions each, one CQL search for the
+    pages modified since the last run (the edits fit in one page of results), the space's page
+    census, and the bodies, versions and labels of the edited pages.
     """
     census = [b for b in portfolio.trello_boards if b.id in (changed[0] if changed else board_ids)]
     space = next(s for s in portfolio.spaces if s.key == space_key)
@@ -94,6 +95,7 @@ def minimum_requests(
     minimum["GET /wiki/api/v2/pages/{page}/versions"] = read  # one request each (<= 250 versions)
     minimum["GET /wiki/api/v2/pages/{page}/labels"] = read
     if changed:
+        minimum["GET /wiki/rest/api/search"] = 1
         minimum["GET /wiki/api/v2/pages"] = math.ceil(changed[1] / CONFLUENCE_PAGE)
     return minimum
 

@@ -30,6 +30,8 @@ from models.fields import CUSTOM_FIELD_ID
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
 _TRELLO_ID = re.compile(r"^[0-9a-fA-F]{24}$")
+# Confluence stores labels lower-cased, without spaces; quotes, commas and brackets would end a CQL value.
+_PAGE_LABEL = re.compile(r"^[^\sA-Z\"'\\(),:]{1,255}$")
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -124,9 +126,19 @@ class TrelloRef(_Strict):
 
 
 class ConfluenceRef(_Strict):
+    """A project's Confluence space, and which of its pages is the charter: named by title, or the
+    one page that carries `page_label`."""
+
     source: Name
     space: Name
     page_title: str | None = None
+    page_label: Annotated[str, _check(_PAGE_LABEL, "Confluence page label")] | None = None
+
+    @model_validator(mode="after")
+    def _one_charter(self) -> ConfluenceRef:
+        if self.page_title is not None and self.page_label is not None:
+            raise ValueError("name the charter page by page_title or by page_label, not both")
+        return self
 
 
 class Budget(_Strict):

@@ -255,12 +255,19 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
         refs += [(p.id, "jira", f"jira:{j.site}", j.project) for j in p.jira]
         refs += [(p.id, "trello", f"trello:{t.source}", t.board) for t in p.trello]
         refs += [(p.id, "confluence", f"confluence:{c.source}", c.space) for c in p.confluence]
-        charters += [(p.id, f"confluence:{c.source}", c.space, c.page_title) for c in p.confluence if c.page_title]
+        charters += [
+            (p.id, f"confluence:{c.source}", c.space, c.page_title, c.page_label)
+            for c in p.confluence
+            if c.page_title or c.page_label
+        ]
         if p.budget:
             budgets.append((p.id, p.budget.currency, p.budget.bac, p.budget.start, p.budget.end))
     replace_meta_table(conn, "cfg_containers", "project_id VARCHAR, tool VARCHAR, source_id VARCHAR, ref VARCHAR", refs)
     replace_meta_table(
-        conn, "cfg_charters", "project_id VARCHAR, source_id VARCHAR, space_key VARCHAR, page_title VARCHAR", charters
+        conn,
+        "cfg_charters",
+        "project_id VARCHAR, source_id VARCHAR, space_key VARCHAR, page_title VARCHAR, page_label VARCHAR",
+        charters,
     )
     replace_meta_table(
         conn, "cfg_budgets", "project_id VARCHAR, currency VARCHAR, bac DOUBLE, start_date DATE, end_date DATE", budgets
@@ -441,7 +448,8 @@ WHERE v.purpose IN ('hours', 'cost') AND v.value IS NOT NULL AND NOT w.is_delete
 
 
 def _budgets(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Config budgets win; otherwise parse the named charter page. Returns unreadable pages."""
+    """Config budgets win; otherwise parse the charter page, named by title or by the one live page
+    of the space that carries the configured label. Returns what could not be read, and why."""
     conn.execute("DELETE FROM core.budgets")
     conn.execute(
         """INSERT INTO core.budgets BY NAME
@@ -449,23 +457,37 @@ def _budgets(conn: duckdb.DuckDBPyConnection) -> list[str]:
                   'config' AS source FROM meta.cfg_budgets"""
     )
     pages = conn.execute(
-        """SELECT c.project_id, c.page_title, p.source_id || ':' || p.id AS document_id,
-                  p.payload ->> '$.body.storage.value' AS body
+        """SELECT c.project_id, c.space_key, c.page_title, c.page_label,
+                  list((p.source_id || ':' || p.id, p.payload ->> '$.title', p.payload ->> '$.body.storage.value')
+                       ORDER BY p.payload ->> '$.title') FILTER (WHERE p.id IS NOT NULL)
            FROM meta.cfg_charters c
            LEFT JOIN raw.confluence_spaces s ON s.source_id = c.source_id AND s.payload ->> '$.key' = c.space_key
-           LEFT JOIN raw.confluence_pages p ON p.source_id = c.source_id AND p.container = s.id
-                AND p.payload ->> '$.title' = c.page_title
-                AND p.source_id || ':' || p.id NOT IN (SELECT document_id FROM core.documents WHERE is_deleted)
+           LEFT JOIN (
+               SELECT p.*, l.payload ->> '$.labels[*].name' AS labels
+               FROM raw.confluence_pages p
+               LEFT JOIN raw.confluence_page_labels l ON l.source_id = p.source_id AND l.id = p.id
+               WHERE p.source_id || ':' || p.id NOT IN (SELECT document_id FROM core.documents WHERE is_deleted)
+           ) p ON p.source_id = c.source_id AND p.container = s.id
+                AND (p.payload ->> '$.title' = c.page_title OR list_contains(p.labels, c.page_label))
            WHERE c.project_id NOT IN (SELECT project_id FROM meta.cfg_budgets)
-           ORDER BY c.project_id"""
+           GROUP BY ALL ORDER BY c.project_id"""
     ).fetchall()
     problems: list[str] = []
-    for project_id, title, document_id, body in pages:
-        if document_id is None:
-            problems.append(f"project {project_id}: charter page {title!r} not found in the synced space")
+    for project_id, space_key, title, label, found in pages:
+        named = f"charter page {title!r}" if title else f"the charter page labelled {label!r}"
+        if not found:
+            problems.append(f"project {project_id}: {named} not found in the synced space {space_key}")
             continue
+        if len(found) > 1:
+            titles = ", ".join(repr(t) for _d, t, _b in found[:5])
+            problems.append(
+                f"project {project_id}: label {label!r} is on {len(found)} live pages of space {space_key} "
+                f"({titles}); keep it on the charter page only"
+            )
+            continue
+        document_id, page_title, body = found[0]
         try:
-            budget = parse_charter(body or "", title)
+            budget = parse_charter(body or "", page_title)
         except CharterError as exc:
             problems.append(f"project {project_id}: {exc}")
             continue

@@ -189,6 +189,21 @@ _LIVE_PAGES = """
     GROUP BY 1, 2 ORDER BY 1, 2
 """
 
+# Per source, the label names held for each live page that has any: the next extract compares
+# them with what a CQL label search finds, as adding a label makes no new page version.
+_PAGE_LABELS = """
+    WITH live AS (
+        SELECT p.source_id, p.id FROM raw.confluence_pages p
+        ANTI JOIN raw.confluence_page_tombstones t
+          ON t.source_id = p.source_id AND t.id = p.id AND t.batch_id >= p.batch_id
+    ), named AS (
+        SELECT l.source_id, l.id, unnest(from_json(l.payload -> '$.labels', '["JSON"]')) ->> '$.name' AS name
+        FROM raw.confluence_page_labels l SEMI JOIN live USING (source_id, id)
+    )
+    SELECT source_id, id, list(DISTINCT name ORDER BY name) FROM named
+    WHERE name IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+"""
+
 
 def extract_state(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     """Per source: committed cursors; for Jira the ids of live issues per project id, and when each
@@ -235,6 +250,9 @@ def extract_state(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
         entry.setdefault("known_page_versions", {})[str(space_id)] = dict(
             zip((str(i) for i in ids), (int(v or 0) for v in versions), strict=True)
         )
+    for source_id, page_id, names in conn.execute(_PAGE_LABELS).fetchall():
+        entry = state.setdefault(str(source_id), {"cursors": {}})
+        entry.setdefault("known_page_labels", {})[str(page_id)] = [str(n) for n in names]
     for source_id, read_ms, ids in conn.execute(_ISSUE_READS, [ISSUE_READ_CURSOR]).fetchall():
         entry = state.setdefault(str(source_id), {"cursors": {}})
         entry.setdefault("issue_reads", {})[str(read_ms)] = [str(i) for i in ids]

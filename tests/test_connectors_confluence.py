@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 import pytest
 
-from connectors.confluence import ConfluenceClient
+from connectors.confluence import ConfluenceClient, cql
 from connectors.confluence.client import api_root
 from connectors.errors import ApiError, PaginationError
 
@@ -165,3 +166,53 @@ def test_missing_results_is_an_error_not_an_empty_space(stub_server, fake_sleep)
     stub_server.route("GET", "/wiki/api/v2/spaces", (200, {}, {"message": "maintenance"}))
     with pytest.raises(ApiError, match="expected a 'results' list"):
         list(confluence(stub_server, fake_sleep).iter_spaces())
+
+
+@pytest.mark.parametrize("prefix", ["/wiki", GATEWAY])
+def test_cql_search_follows_v1_next_links_relative_to_wiki_on_a_site_and_the_gateway(stub_server, fake_sleep, prefix):
+    # v1 search writes `next` relative to /wiki (no /wiki in it), parameters around the cursor
+    next_link = "/rest/api/search?cql=type%3Dpage&limit=250&cursor=raNDoM%2Fc&expand=content.version"
+    first = {"results": [{"content": {"id": "7", "version": {"number": 3}}}], "_links": {"next": next_link}}
+    last = {"results": [{"content": {"id": "9", "version": {"number": 1}}}], "_links": {"base": "https://x/wiki"}}
+    stub_server.route(
+        "GET",
+        f"{prefix.removesuffix('/wiki')}/wiki/rest/api/search",
+        by_cursor({None: ({}, first), "raNDoM/c": ({}, last)}),
+    )
+
+    found = list(confluence(stub_server, fake_sleep, prefix).search_pages("type = page"))
+
+    assert [(c["id"], c["version"]["number"]) for c in found] == [("7", 3), ("9", 1)]
+    opening, following = stub_server.requests
+    assert opening.param("cql") == "type = page" and opening.param("expand") == "content.version"
+    assert following.path == f"{prefix.removesuffix('/wiki')}/wiki/rest/api/search"  # gateway kept, /wiki once
+    assert following.raw_query == next_link.split("?", 1)[1]
+
+
+def test_cql_search_result_without_content_is_an_error(stub_server, fake_sleep):
+    stub_server.route("GET", "/wiki/rest/api/search", (200, {}, {"results": [{"title": "x"}], "_links": {}}))
+    with pytest.raises(ApiError, match="no content id"):
+        list(confluence(stub_server, fake_sleep).search_pages("type = page"))
+
+
+def test_cql_search_410_is_an_api_error_with_its_status(stub_server, fake_sleep):
+    stub_server.route("GET", "/wiki/rest/api/search", (410, {}, {"message": "Gone"}))
+    with pytest.raises(ApiError) as info:
+        list(confluence(stub_server, fake_sleep).search_pages("type = page"))
+    assert info.value.status == 410 and fake_sleep.calls == []
+
+
+def test_cql_bounds_hold_in_every_account_time_zone_and_values_are_quoted():
+    since = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    query = cql.modified_since(["PMO", "OPS"], since)
+    assert query == 'type = page AND space IN ("OPS", "PMO") AND lastmodified >= "2026-11-01 21:30"'
+    bound = datetime(2026, 11, 1, 21, 30)
+    for offset in range(-12, 15):  # the bare date-time read in each zone from UTC-12 to UTC+14
+        assert bound.replace(tzinfo=timezone(timedelta(hours=offset))) <= since
+    assert cql.labelled(["PMO"], ['we"ird\\', "charter"]) == (
+        'type = page AND space IN ("PMO") AND label IN ("charter", "we\\"ird\\\\")'
+    )
+    with pytest.raises(ValueError):
+        cql.modified_since([], since)
+    with pytest.raises(ValueError):
+        cql.modified_since(["PMO"], datetime(2026, 11, 2))

@@ -173,3 +173,21 @@ def test_unset_variable_fails_naming_it(tmp_path, portfolio, sandbox, sandbox_en
     assert code != 0
     assert "PMHUB_SANDBOX_TRELLO_KEY" in capsys.readouterr().err
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_archived_cards_and_cards_in_archived_lists_are_items_in_their_lists_category(synced, portfolio):
+    synced_ids = set(portfolio.pmhub_config("http://x")["sources"]["trello"][0]["boards"])
+    boards = [b for b in portfolio.trello_boards if b.id in synced_ids]
+    archived_lists = {lst.id for b in boards for lst in b.lists if lst.closed}
+    hidden = {c.id: c.list_id for b in boards for c in b.cards if c.closed or c.list_id in archived_lists}
+    assert archived_lists and any(c.closed for b in boards for c in b.cards)  # the data holds both kinds
+    with connect(synced["db"], read_only=True) as conn:
+        got = dict(
+            conn.execute(
+                """SELECT w.external_id, w.status_category = lc.category
+                   FROM core.work_items w JOIN stage.trello_cards c USING (item_id)
+                   JOIN meta.list_categories lc ON lc.source_id = c.source_id AND lc.list_id = c.list_id
+                   WHERE NOT w.is_deleted"""
+            ).fetchall()
+        )
+    assert {card_id: got.get(card_id) for card_id in hidden} == dict.fromkeys(hidden, True)

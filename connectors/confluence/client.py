@@ -4,7 +4,9 @@ Docs: https://developer.atlassian.com/cloud/confluence/rest/v2/. Auth is HTTP Ba
 account email and an API token. The base URL is either the site's ``https://<site>.atlassian.net/wiki``
 or the gateway ``https://api.atlassian.com/ex/confluence/<cloudId>`` (required for scoped tokens),
 under which the API lives at ``.../wiki/api/v2``. v2 has no ``expand`` and no search; content
-types have separate endpoints and use cursor paging (`connectors.confluence.paging`).
+types have separate endpoints and use cursor paging (`connectors.confluence.paging`). The one v1
+call is CQL search (`search_pages`, queries from `connectors.confluence.cql`), whose ``next`` links
+are relative to ``/wiki`` and are followed the same way.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from connectors.stats import RequestStats
 from connectors.urls import host_of
 
 PAGE_LIMIT = 250  # the documented maximum `limit` for spaces, pages and versions
+SEARCH_LIMIT = 250  # v1 search caps `limit` itself ("fixed system limits"); we follow `next` regardless
 SPACE_KEYS_PER_CALL = 250  # `keys` accepts at most 250 items
 LISTED_STATUSES = "current,archived"  # trashed and draft pages are not content a PMO reads
 CONFLUENCE_HINTS = {
     401: "check the email/API token for this Confluence site; a scoped token needs the "
     "https://api.atlassian.com/ex/confluence/<cloudId> base URL",
     404: "space or page not found, or not visible to this account",
-    410: "this Confluence endpoint was removed (v1 content APIs are gone); upgrade pmhub",
+    410: "this Confluence endpoint was removed on this site (v1 APIs are being retired)",
 }
 
 
@@ -113,3 +116,13 @@ class ConfluenceClient:
         """Versions of a page (``number``, ``createdAt``, ``authorId``, ``message``, ``minorEdit``)."""
         path = f"/api/v2/pages/{quote(str(page_id), safe='')}/versions"
         return iter_cursor_pages(self.http, path, {"limit": PAGE_LIMIT})
+
+    def search_pages(self, cql: str) -> Iterator[dict[str, Any]]:
+        """The ``content`` of each page a CQL query finds (v1 ``/rest/api/search``): ``id``,
+        ``title``, ``status`` and ``version.number``. A 410 (v1 removed) raises `ApiError`."""
+        params = {"cql": cql, "limit": SEARCH_LIMIT, "expand": "content.version"}
+        for result in iter_cursor_pages(self.http, "/rest/api/search", params):
+            content = result.get("content") if isinstance(result, dict) else None
+            if not isinstance(content, dict) or "id" not in content:
+                raise self.http.shape_error(self.http.resolve("/rest/api/search"), "a search result has no content id")
+            yield content

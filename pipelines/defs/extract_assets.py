@@ -27,12 +27,14 @@ EXTRACT_GROUP = "extract"
 
 @dataclass(frozen=True)
 class Tool:
-    """How to list a tool's sources, build a client for one, and extract it."""
+    """How to list a tool's sources, build a client for one, and extract it; `options` are what
+    the portfolio asks of one source beyond its own config (keyword arguments of `extract`)."""
 
     name: str
     sources: Callable[[PmhubConfig], list[Any]]
     client: Callable[[str, Any], Any]
-    extract: Callable[[Any, Any, SourceState, LandingWriter], ExtractResult]
+    extract: Callable[..., ExtractResult]
+    options: Callable[[PmhubConfig, Any], dict[str, Any]] = lambda _config, _source: {}
 
 
 def _jira_client(source_id: str, s: JiraSource) -> JiraClient:
@@ -49,10 +51,17 @@ def _confluence_client(source_id: str, s: ConfluenceSource) -> ConfluenceClient:
     return ConfluenceClient.from_credentials(source_id, s.url, s.email.get_secret_value(), s.token.get_secret_value())
 
 
+def _confluence_options(config: PmhubConfig, source: ConfluenceSource) -> dict[str, Any]:
+    labels = {c.page_label for p in config.portfolio for c in p.confluence if c.source == source.name and c.page_label}
+    return {"charter_labels": sorted(labels)}
+
+
 TOOLS = {
     "jira": Tool("jira", lambda c: list(c.sources.jira), _jira_client, extract_jira),
     "trello": Tool("trello", lambda c: list(c.sources.trello), _trello_client, extract_trello),
-    "confluence": Tool("confluence", lambda c: list(c.sources.confluence), _confluence_client, extract_confluence),
+    "confluence": Tool(
+        "confluence", lambda c: list(c.sources.confluence), _confluence_client, extract_confluence, _confluence_options
+    ),
 }
 
 
@@ -60,14 +69,15 @@ def land_tool(pmhub: PmhubResource, tool: Tool) -> dg.MaterializeResult[None]:
     """Extract every source of one tool into its own landing batch; a failure leaves no batch."""
     started = time.perf_counter()
     per_source: dict[str, dict[str, Any]] = {}
-    for source in tool.sources(pmhub.config()):
+    config = pmhub.config()
+    for source in tool.sources(config):
         source_id = f"{tool.name}:{source.name}"
         progress.info("extracting %s…", source_id)
         client = tool.client(source_id, source)
         state = SourceState.from_json(read_extract_state(pmhub.warehouse_file()).get(source_id), pmhub.full_refresh)
         writer = LandingWriter(pmhub.landing(), source_id)
         try:
-            result = tool.extract(source, client, state, writer)
+            result = tool.extract(source, client, state, writer, **tool.options(config, source))
         except BaseException:
             writer.abort()
             raise

@@ -16,6 +16,8 @@ class ExtractError(RuntimeError):
 
 # The cursor an extract sets to the server's time before its first read of Jira issues.
 ISSUE_READ_CURSOR = "issues_read_ms"
+# The same for Confluence pages: the next run's CQL search asks for pages modified since then.
+PAGE_READ_CURSOR = "pages_read_ms"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class SourceState:
     holds as live (for the census). project_keys: Jira project id → key at the last load.
     known_card_ids: Trello board id → ids of the cards the warehouse holds there as live.
     known_page_versions: Confluence space id → {page id: version number} of the live pages held.
+    known_page_labels: Confluence page id → names of the labels held for it (live pages with labels).
     issue_read_ms: Jira issue id → the server instant (epoch ms) at which the run that landed its
     stored version started reading: that version holds every change made before then.
     """
@@ -35,6 +38,7 @@ class SourceState:
     project_keys: dict[str, str] = field(default_factory=dict)
     known_card_ids: dict[str, list[str]] = field(default_factory=dict)
     known_page_versions: dict[str, dict[str, int]] = field(default_factory=dict)
+    known_page_labels: dict[str, list[str]] = field(default_factory=dict)
     issue_read_ms: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -47,6 +51,7 @@ class SourceState:
             project_keys=dict(data.get("project_keys", {})),
             known_card_ids={k: list(v) for k, v in data.get("known_card_ids", {}).items()},
             known_page_versions={} if full_refresh else dict(data.get("known_page_versions", {})),
+            known_page_labels={k: list(v) for k, v in data.get("known_page_labels", {}).items()},
             issue_read_ms={} if full_refresh else _issue_reads(data.get("issue_reads", {})),
         )
 
