@@ -235,6 +235,48 @@ class BudgetVariance(_Row):
     null_reason: str | None
 
 
+class Flow(_Row):
+    """One finished item (done now, not deleted): how long it took. Days are calendar days between
+    UTC dates, weekends included, `+ 1` under the inclusive convention; NULL where the start is
+    unknown (never seen in progress) or the dates contradict each other."""
+
+    item_id: str
+    project_id: str | None
+    created_at: datetime | None
+    started_at: datetime | None
+    done_at: datetime
+    cycle_time_days: int | None
+    lead_time_days: int | None
+    day_convention: Literal["inclusive", "elapsed"]
+
+
+class ThroughputWeekly(_Row):
+    """Items a project finished in one ISO week (by their last entry into done), zero weeks included
+    from its first finished item to the as-of week."""
+
+    project_id: str
+    week_start: date
+    items_done: int
+
+
+class Forecast(_Row):
+    """When a project's remaining items finish, by Monte Carlo on its daily throughput: each run
+    draws past days (zero days included) until the remaining items are done; day 1 is the day
+    after `as_of`. Dates are the smallest day by which that share of runs had finished."""
+
+    project_id: str
+    as_of: date
+    remaining_items: int
+    p50_date: date | None
+    p85_date: date | None
+    p95_date: date | None
+    method: str
+    history_days: int
+    items_done_in_history: int
+    runs: int
+    null_reason: str | None
+
+
 class Portfolio(_Row):
     """One row per project: the numbers a PMO brings to a steering meeting."""
 
@@ -271,5 +313,8 @@ MART_TABLES: dict[str, type[_Row]] = {
     "project_progress": ProjectProgress,
     "velocity": Velocity,
     "budget_variance": BudgetVariance,
+    "flow": Flow,
+    "throughput_weekly": ThroughputWeekly,
+    "forecast": Forecast,
     "portfolio": Portfolio,
 }

@@ -49,11 +49,12 @@ def _mark(db: Path) -> None:
 def portfolio_table(db: Path) -> str:
     with connect(db, read_only=True) as conn:
         rows = conn.execute(
-            """SELECT name, pct_complete * 100, pct_basis, velocity_avg, velocity_unit, cpi, spi, rag_status
+            """SELECT name, pct_complete * 100, pct_basis, velocity_avg, velocity_unit, cpi, spi, forecast_p85,
+                      planned_end, rag_status
                FROM mart.portfolio ORDER BY name"""
         ).fetchall()
     shown: list[list[Any]] = []
-    for name, pct, basis, velocity, unit, cpi, spi, rag in rows:
+    for name, pct, basis, velocity, unit, cpi, spi, p85, planned_end, rag in rows:
         shown.append(
             [
                 name,
@@ -61,13 +62,15 @@ def portfolio_table(db: Path) -> str:
                 "—" if velocity is None else f"{velocity:.1f} {unit}",
                 "—" if cpi is None else f"{cpi:.2f}",
                 "—" if spi is None else f"{spi:.2f}",
+                "—" if p85 is None else p85.isoformat(),
+                "—" if planned_end is None else planned_end.isoformat(),
                 rag,
             ]
         )
     return table(
-        ["project", "% complete", "avg velocity", "CPI", "SPI", "RAG"],
+        ["project", "% complete", "avg velocity", "CPI", "SPI", "P85 finish", "planned end", "RAG"],
         shown,
-        right=[False, True, True, True, True, False],
+        right=[False, True, True, True, True, True, True, False],
     )
 
 

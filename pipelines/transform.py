@@ -28,6 +28,7 @@ from models.fields import (
     story_point_candidates,
 )
 from models.schema import CORE_TABLES, MART_TABLES
+from pipelines.forecast import write_forecast
 from pipelines.meta_tables import replace_meta_table
 from pipelines.parsed import parse_sql, refresh_parsed, select_raw_rows
 from pipelines.trello_meta import unmapped_list_problems, write_trello_meta
@@ -228,7 +229,7 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
         conn,
         "settings",
         "as_of DATE, velocity_sprints INTEGER, coverage DOUBLE, rag_amber DOUBLE, rag_red DOUBLE, "
-        "default_hourly DOUBLE",
+        "default_hourly DOUBLE, flow_day_offset INTEGER",
         [
             (
                 as_of,
@@ -237,6 +238,7 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
                 s.rag_amber_below,
                 s.rag_red_below,
                 config.rates.default_hourly,
+                1 if s.flow_day_convention == "inclusive" else 0,
             )
         ],
     )
@@ -397,6 +399,7 @@ def build_marts(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: dat
         register_functions(conn)
         _config_tables(conn, config, as_of)
         ensure_contract_tables(conn)
+        report.rows["mart.forecast"] = write_forecast(conn, config.settings, as_of)
         _run_layer(conn, "mart", MART_TABLES, report)
         conn.execute("COMMIT")
     except BaseException:

@@ -1,7 +1,8 @@
 -- One row per project. % complete uses points when estimates cover the scope, else items (same rule
 -- as EV). Velocity is the mean completed points of the last N closed sprints (settings), or for
 -- projects without sprints the mean completed items of the last N closed ISO weeks. RAG: red when
--- CPI or SPI is below rag_red, amber below rag_amber, unknown when neither can be computed.
+-- CPI or SPI is below rag_red, amber below rag_amber, unknown when neither can be computed. The
+-- forecast is the P85 date of mart.forecast (filled before these files run).
 WITH s AS (SELECT * FROM meta.settings),
 progress AS (
     SELECT project_id, arg_max(pct_complete_points, as_of) AS pct_points,
@@ -34,7 +35,7 @@ progress AS (
     LEFT JOIN core.budgets b USING (project_id)
 )
 SELECT project_id, name, pct_complete, pct_basis, velocity_avg, velocity_unit, cpi, spi,
-       NULL::DATE AS forecast_p85, planned_end,
+       f.p85_date AS forecast_p85, planned_end,
        CASE WHEN cpi IS NULL AND spi IS NULL THEN 'unknown'
             WHEN least(coalesce(cpi, 99), coalesce(spi, 99)) < rag_red THEN 'red'
             WHEN least(coalesce(cpi, 99), coalesce(spi, 99)) < rag_amber THEN 'amber'
@@ -45,4 +46,4 @@ SELECT project_id, name, pct_complete, pct_basis, velocity_avg, velocity_unit, c
                 CASE WHEN cpi < rag_amber THEN printf('CPI %.2f below %.2f', cpi, rag_amber) END,
                 CASE WHEN spi < rag_amber THEN printf('SPI %.2f below %.2f', spi, rag_amber) END,
                 CASE WHEN cpi IS NULL THEN 'no cost data' END), '') END AS rag_reason
-FROM joined
+FROM joined LEFT JOIN mart.forecast f USING (project_id)

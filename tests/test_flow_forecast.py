@@ -1,0 +1,130 @@
+"""Flow, throughput and Monte Carlo forecast against the worked examples of metrics.md §3."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import duckdb
+import pytest
+
+from models.config import PmhubConfig, Project, Settings
+from models.forecast import day_for_confidence, simulate_finish_days
+from pipelines.transform import build_core, build_marts, prepare_meta
+from pipelines.warehouse import ensure_base_schema
+
+# metrics.md §3.3: P(done within d days) for history [0, 1, 1, 2, 0, 3, 1] and 5 items, exact
+EXACT_WITHIN = [
+    0,
+    3 / 49,
+    89 / 343,
+    1184 / 2401,
+    11645 / 16807,
+    97845 / 117649,
+    753471 / 823543,
+    0.9597,
+    0.9819,
+    0.9922,
+]
+
+
+def test_monte_carlo_when_reproduces_the_exact_probabilities_at_100000_runs():
+    finish = simulate_finish_days([0, 1, 1, 2, 0, 3, 1], remaining=5, runs=100_000, seed=7)
+    for day, exact in enumerate(EXACT_WITHIN, start=1):
+        share = sum(1 for d in finish if d is not None and d <= day) / len(finish)
+        assert share == pytest.approx(exact, abs=0.005), day
+    assert [day_for_confidence(finish, q) for q in (0.5, 0.85, 0.95)] == [5, 7, 8]
+
+
+def test_monte_carlo_is_seeded_and_refuses_a_history_that_never_finishes_anything():
+    history = [0, 2, 1, 0, 4]
+    assert simulate_finish_days(history, 30, 500, seed=3) == simulate_finish_days(history, 30, 500, seed=3)
+    assert simulate_finish_days(history, 0, 4, seed=3) == [0, 0, 0, 0]
+    assert simulate_finish_days([0, 1], 3, 10, seed=1, max_days=2) == [None] * 10  # at most 2 items in 2 days
+    with pytest.raises(ValueError):
+        simulate_finish_days([0, 0, 0], 5, 10, seed=1)
+    assert day_for_confidence([1, 2, None, None], 0.5) == 2 and day_for_confidence([1, None], 0.85) is None
+
+
+# metrics.md §3.2: (created, started, done) of A..E in 2024; E is still in progress on 03-07
+FLOW = {
+    "A": ("02-20", "03-01", "03-01"),
+    "B": ("02-25", "03-01", "03-04"),
+    "C": ("02-28", "03-02", "03-06"),
+    "D": ("03-01", "03-04", "03-05"),
+    "E": ("03-03", "03-05", None),
+}
+AS_OF = date(2024, 3, 7)
+
+
+def _at(day: str | None) -> datetime | None:
+    return datetime.fromisoformat(f"2024-{day}T10:00:00+00:00") if day else None
+
+
+@pytest.fixture()
+def flow_warehouse():
+    """An empty warehouse built by the real pipeline, then core rows of the worked example."""
+    conn = duckdb.connect()
+    ensure_base_schema(conn)
+    config = PmhubConfig(portfolio=[Project(id="apollo", name="Apollo")])
+    prepare_meta(conn, config, AS_OF)
+    build_core(conn, config, AS_OF)
+    conn.execute("DELETE FROM core.projects")
+    conn.execute("INSERT INTO core.projects VALUES ('apollo', 'Apollo')")
+    for key, (created, started, done) in FLOW.items():
+        conn.execute(
+            """INSERT INTO core.work_items (item_id, source_id, container_id, project_id, external_id, status,
+                   status_category, created_at, started_at, done_at, is_deleted)
+               VALUES (?, 'jira:x', 'jira:x:project:1', 'apollo', ?, ?, ?, ?, ?, ?, false)""",
+            [
+                key,
+                key,
+                "Done" if done else "In Progress",
+                "done" if done else "in_progress",
+                _at(created),
+                _at(started),
+                _at(done),
+            ],
+        )
+    yield conn
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("convention", "cycle", "lead"),
+    [
+        ("inclusive", {"A": 1, "B": 4, "C": 5, "D": 2}, {"A": 11, "B": 9, "C": 8, "D": 5}),
+        ("elapsed", {"A": 0, "B": 3, "C": 4, "D": 1}, {"A": 10, "B": 8, "C": 7, "D": 4}),
+    ],
+)
+def test_flow_table_equals_the_oracle_in_both_day_conventions(flow_warehouse, convention, cycle, lead):
+    config = PmhubConfig(settings=Settings(flow_day_convention=convention, forecast_history_days=7))
+    build_marts(flow_warehouse, config, AS_OF)
+    got = flow_warehouse.execute(
+        "SELECT item_id, cycle_time_days, lead_time_days, day_convention FROM mart.flow ORDER BY 1"
+    ).fetchall()
+    assert got == [(k, cycle[k], lead[k], convention) for k in sorted(cycle)]  # E is not finished
+    if convention == "inclusive":  # mean and median cycle time 3.0 days
+        assert flow_warehouse.execute(
+            "SELECT avg(cycle_time_days), median(cycle_time_days) FROM mart.flow"
+        ).fetchone() == (3.0, 3.0)
+
+
+def test_weekly_throughput_and_forecast_from_the_flow_example(flow_warehouse):
+    build_marts(flow_warehouse, PmhubConfig(settings=Settings(forecast_history_days=7, forecast_runs=20_000)), AS_OF)
+    weeks = flow_warehouse.execute("SELECT week_start, items_done FROM mart.throughput_weekly ORDER BY 1").fetchall()
+    assert weeks == [(date(2024, 2, 26), 1), (date(2024, 3, 4), 3)]  # A on Fri 03-01; B, D, C the next week
+    # history 03-01..03-07 = [1, 0, 0, 1, 1, 1, 0]; one item left: P(day 1) = 4/7, P(<= 2) = 0.816,
+    # P(<= 3) = 0.921, P(<= 4) = 0.966 -> P50 day 1, P85 day 3, P95 day 4 after the as-of date
+    forecast = flow_warehouse.execute(
+        "SELECT remaining_items, p50_date, p85_date, p95_date, items_done_in_history, null_reason FROM mart.forecast"
+    ).fetchall()
+    assert forecast == [(1, AS_OF + timedelta(days=1), AS_OF + timedelta(days=3), AS_OF + timedelta(days=4), 4, None)]
+    portfolio = flow_warehouse.execute("SELECT forecast_p85 FROM mart.portfolio").fetchall()
+    assert portfolio == [(AS_OF + timedelta(days=3),)]
+
+
+def test_a_project_that_finished_nothing_lately_has_no_forecast_and_says_why(flow_warehouse):
+    build_marts(flow_warehouse, PmhubConfig(settings=Settings(forecast_history_days=7)), AS_OF + timedelta(days=30))
+    assert flow_warehouse.execute("SELECT p85_date, null_reason FROM mart.forecast").fetchall() == [
+        (None, "no item finished in the last 7 days")
+    ]
