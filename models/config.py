@@ -181,6 +181,9 @@ class Settings(_Strict):
     estimate_coverage_for_points: float = Field(default=0.9, ge=0, le=1)
     rag_amber_below: float = Field(default=0.95, gt=0)
     rag_red_below: float = Field(default=0.85, gt=0)
+    # Days the P85 forecast may land after the planned end before a project turns amber / red.
+    rag_amber_late_days: int = Field(default=0, ge=0)
+    rag_red_late_days: int = Field(default=30, ge=0)
     # Vacanti's `done − start + 1` (an item started and finished on one day took 1 day), or `done − start`.
     flow_day_convention: Literal["inclusive", "elapsed"] = "inclusive"
     forecast_runs: int = Field(default=10_000, ge=100, le=1_000_000)

@@ -229,7 +229,7 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
         conn,
         "settings",
         "as_of DATE, velocity_sprints INTEGER, coverage DOUBLE, rag_amber DOUBLE, rag_red DOUBLE, "
-        "default_hourly DOUBLE, flow_day_offset INTEGER",
+        "default_hourly DOUBLE, flow_day_offset INTEGER, rag_amber_late_days INTEGER, rag_red_late_days INTEGER",
         [
             (
                 as_of,
@@ -239,6 +239,8 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
                 s.rag_red_below,
                 config.rates.default_hourly,
                 1 if s.flow_day_convention == "inclusive" else 0,
+                s.rag_amber_late_days,
+                s.rag_red_late_days,
             )
         ],
     )

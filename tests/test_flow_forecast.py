@@ -128,3 +128,21 @@ def test_a_project_that_finished_nothing_lately_has_no_forecast_and_says_why(flo
     assert flow_warehouse.execute("SELECT p85_date, null_reason FROM mart.forecast").fetchall() == [
         (None, "no item finished in the last 7 days")
     ]
+
+
+def test_a_forecast_after_the_planned_end_turns_the_project_amber_or_red_with_the_reason(flow_warehouse):
+    # planned to start after the as-of date: no PV yet, so no SPI, and no cost data, so no CPI;
+    # only the forecast (P85 2024-03-10) against the planned end can grade the project
+    flow_warehouse.execute(
+        "INSERT INTO core.budgets VALUES ('apollo', 'EUR', 1000, '2024-03-08', '2024-03-09', 'config')"
+    )
+    late = "P85 forecast 2024-03-10 is 1 day after the planned end 2024-03-09"
+
+    def graded(**thresholds: int) -> tuple[str, str | None]:
+        settings = Settings(forecast_history_days=7, forecast_runs=20_000, **thresholds)
+        build_marts(flow_warehouse, PmhubConfig(settings=settings), AS_OF)
+        return flow_warehouse.execute("SELECT rag_status, rag_reason FROM mart.portfolio").fetchone()
+
+    assert graded() == ("amber", f"{late}; no cost data")
+    assert graded(rag_amber_late_days=5) == ("green", "no cost data")
+    assert graded(rag_red_late_days=0) == ("red", f"{late}; no cost data")

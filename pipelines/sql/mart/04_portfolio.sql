@@ -1,8 +1,9 @@
 -- One row per project. % complete uses points when estimates cover the scope, else items (same rule
 -- as EV). Velocity is the mean completed points of the last N closed sprints (settings), or for
--- projects without sprints the mean completed items of the last N closed ISO weeks. RAG: red when
--- CPI or SPI is below rag_red, amber below rag_amber, unknown when neither can be computed. The
--- forecast is the P85 date of mart.forecast (filled before these files run).
+-- projects without sprints the mean completed items of the last N closed ISO weeks. The forecast is
+-- the P85 date of mart.forecast (filled before these files run). RAG: red when CPI or SPI is below
+-- rag_red or the P85 forecast lands more than rag_red_late_days after the planned end; amber below
+-- rag_amber or later than rag_amber_late_days; unknown when none of the three can be computed.
 WITH s AS (SELECT * FROM meta.settings),
 progress AS (
     SELECT project_id, arg_max(pct_complete_points, as_of) AS pct_points,
@@ -33,17 +34,25 @@ progress AS (
     LEFT JOIN velocity v USING (project_id)
     LEFT JOIN evm e USING (project_id)
     LEFT JOIN core.budgets b USING (project_id)
+), graded AS (
+    SELECT j.*, f.p85_date, date_diff('day', j.planned_end, f.p85_date) AS late_days,
+           s.rag_amber_late_days, s.rag_red_late_days
+    FROM joined j CROSS JOIN s LEFT JOIN mart.forecast f USING (project_id)
 )
 SELECT project_id, name, pct_complete, pct_basis, velocity_avg, velocity_unit, cpi, spi,
-       f.p85_date AS forecast_p85, planned_end,
-       CASE WHEN cpi IS NULL AND spi IS NULL THEN 'unknown'
-            WHEN least(coalesce(cpi, 99), coalesce(spi, 99)) < rag_red THEN 'red'
-            WHEN least(coalesce(cpi, 99), coalesce(spi, 99)) < rag_amber THEN 'amber'
+       p85_date AS forecast_p85, planned_end,
+       CASE WHEN cpi IS NULL AND spi IS NULL AND late_days IS NULL THEN 'unknown'
+            WHEN least(coalesce(cpi, 99), coalesce(spi, 99)) < rag_red OR late_days > rag_red_late_days THEN 'red'
+            WHEN least(coalesce(cpi, 99), coalesce(spi, 99)) < rag_amber OR late_days > rag_amber_late_days THEN 'amber'
             ELSE 'green' END AS rag_status,
-       CASE WHEN cpi IS NULL AND spi IS NULL
+       CASE WHEN cpi IS NULL AND spi IS NULL AND late_days IS NULL
                 THEN CASE WHEN planned_end IS NULL THEN 'no budget' ELSE 'no cost or schedule data' END
             ELSE nullif(concat_ws('; ',
                 CASE WHEN cpi < rag_amber THEN printf('CPI %.2f below %.2f', cpi, rag_amber) END,
                 CASE WHEN spi < rag_amber THEN printf('SPI %.2f below %.2f', spi, rag_amber) END,
+                CASE WHEN late_days > rag_amber_late_days
+                     THEN printf('P85 forecast %s is %d day%s after the planned end %s',
+                                 p85_date, late_days, CASE WHEN late_days = 1 THEN '' ELSE 's' END, planned_end)
+                END,
                 CASE WHEN cpi IS NULL THEN 'no cost data' END), '') END AS rag_reason
-FROM joined LEFT JOIN mart.forecast f USING (project_id)
+FROM graded
