@@ -97,7 +97,7 @@ def extract_confluence(
         )
     _land_history(client, writer, read)
     if labelled is not None:
-        relabelled = _relabelled(state, set(charter_labels), set(labelled), set(read), state.known_page_versions)
+        relabelled = _relabelled(state, set(charter_labels), set(labelled), set(read))
         _land_labels(client, writer, relabelled)
     if client.http.first_server_time is not None:
         result.cursors[PAGE_READ_CURSOR] = str(epoch_ms(client.http.first_server_time))
@@ -122,10 +122,12 @@ def _search(client: ConfluenceClient, result: ExtractResult, query: str | None) 
     except ApiError as exc:
         if exc.status != 410:
             raise
-        result.warnings.append(
+        gone = (
             f"{client.http.source}: v1 CQL search answered 410 (removed on this site): changes are found by the "
             "version census alone, and a label changed on an unchanged page waits for its next edit"
         )
+        if gone not in result.warnings:  # the label search meets the same 410
+            result.warnings.append(gone)
         return None
 
 
@@ -134,10 +136,9 @@ def _relabelled(
     watched: set[str],
     labelled_now: set[str],
     read: set[str],
-    known_pages: dict[str, dict[str, int]],
 ) -> list[str]:
     """Live pages not read this run whose watched labels CQL sees differently from what is held."""
-    live = {page_id for pages in known_pages.values() for page_id in pages}
+    live = {page_id for pages in state.known_page_versions.values() for page_id in pages}
     held = {page_id for page_id, names in state.known_page_labels.items() if watched & set(names)}
     return sorted(((labelled_now ^ held) & live) - read)
 
