@@ -112,31 +112,29 @@ def test_a_change_the_search_index_does_not_hold_yet_is_found_by_the_census_and_
     assert "did not list 1 changed page" in warning and unindexed.id in warning and indexed.id not in warning
 
 
-def test_the_cql_window_holds_in_an_account_twelve_hours_west_of_utc(tmp_path, sandbox_env):
+def sync_around_one_edit(tmp_path: Path, **server_options: Any) -> tuple[Path, ConfluencePage]:
+    """Sync, edit one plain page an hour later, sync again; the warehouse and the page as generated."""
     portfolio = generate(seed=11, size="small", anchor=ANCHOR)
     edited = plain_pages(portfolio)[0]
-    # Etc/GMT+12 is UTC-12: a bound written in UTC wall time would be read 12 hours too late
-    with SandboxServer(portfolio, jql_time_zone="Etc/GMT+12") as server:
+    with SandboxServer(portfolio, **server_options) as server:
         config = write_config(tmp_path / "pmhub.yaml", portfolio.pmhub_config(server.url))
         db = tmp_path / "w.duckdb"
         sync_tools(config, db, "confluence")
         server.advance(60)
         server.confluence.edit_pages([edited.id])
         sync_tools(config, db, "confluence")
+    return db, edited
+
+
+def test_the_cql_window_holds_in_an_account_twelve_hours_west_of_utc(tmp_path, sandbox_env):
+    # Etc/GMT+12 is UTC-12: a bound written in UTC wall time would be read 12 hours too late
+    db, edited = sync_around_one_edit(tmp_path, jql_time_zone="Etc/GMT+12")
     assert documents(db)[edited.id] == (edited.current.number + 1, False)
     assert confluence_warnings(db) == []  # the search listed the edit itself
 
 
 def test_without_v1_search_the_census_alone_finds_changes_and_the_run_says_so(tmp_path, sandbox_env):
-    portfolio = generate(seed=11, size="small", anchor=ANCHOR)
-    edited = plain_pages(portfolio)[0]
-    with SandboxServer(portfolio, confluence_v1_gone=True) as server:
-        config = write_config(tmp_path / "pmhub.yaml", portfolio.pmhub_config(server.url))
-        db = tmp_path / "w.duckdb"
-        sync_tools(config, db, "confluence")
-        server.advance(60)
-        server.confluence.edit_pages([edited.id])
-        sync_tools(config, db, "confluence")
+    db, edited = sync_around_one_edit(tmp_path, confluence_v1_gone=True)
     assert documents(db)[edited.id] == (edited.current.number + 1, False)
     (warning,) = confluence_warnings(db)
     assert "410" in warning and "census" in warning

@@ -3,8 +3,8 @@
 CQL reads a bare date-time in the *account's* time zone, which pmhub does not know. Read in a zone
 west of UTC the same wall time is a later instant, at most 12 hours later (UTC−12). The lower bound
 is therefore written as UTC wall time moved back `ZONE_MARGIN`: read in any zone it falls at or
-before the instant meant. The extra candidates that buys cost no request of their own (search
-results carry their version, which is compared with the one held).
+before the instant meant. The extra candidates only lengthen the search's answer: which pages are
+fetched is decided by comparing each page's v2 version with the one held.
 """
 
 from __future__ import annotations

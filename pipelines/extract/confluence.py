@@ -97,7 +97,7 @@ def extract_confluence(
         )
     _land_history(client, writer, read)
     if labelled is not None:
-        relabelled = _relabelled(state, set(charter_labels), set(labelled), set(read))
+        relabelled = _relabelled(state, set(charter_labels), labelled, set(read))
         _land_labels(client, writer, relabelled)
     if client.http.first_server_time is not None:
         result.cursors[PAGE_READ_CURSOR] = str(epoch_ms(client.http.first_server_time))
@@ -113,12 +113,12 @@ def _since(state: SourceState) -> datetime | None:
     return datetime.fromtimestamp(int(read_ms) / 1000, UTC) - READ_OVERLAP
 
 
-def _search(client: ConfluenceClient, result: ExtractResult, query: str | None) -> dict[str, int] | None:
-    """Page id → version of what a CQL query finds; None when not asked or v1 search is gone (410)."""
+def _search(client: ConfluenceClient, result: ExtractResult, query: str | None) -> set[str] | None:
+    """Ids of the pages a CQL query finds; None when not asked or v1 search is gone (410)."""
     if query is None:
         return None
     try:
-        return {str(c["id"]): _version(c) for c in client.search_pages(query)}
+        return {str(c["id"]) for c in client.search_pages(query)}
     except ApiError as exc:
         if exc.status != 410:
             raise
