@@ -26,6 +26,7 @@ _FIELD_NAMES = {
     "currency": ("currency",),
     "start": ("start date", "start", "planned start", "kick-off", "kickoff"),
     "end": ("end date", "end", "planned end", "target date", "finish date", "due date"),
+    "sprints": ("planned sprints", "sprints", "number of sprints"),
 }
 
 
@@ -39,6 +40,7 @@ class CharterBudget:
     currency: str
     start: date
     end: date
+    planned_sprints: int | None = None
 
 
 def _parse_storage(xhtml: str) -> Element:
@@ -147,7 +149,8 @@ def _field(props: dict[str, str], name: str) -> str | None:
 
 
 def parse_charter(xhtml: str, page: str) -> CharterBudget:
-    """Read BAC, currency and planned dates; CharterError lists every unreadable field."""
+    """Read BAC, currency, planned dates and (optional) planned sprints; CharterError lists every
+    unreadable field."""
     try:
         props = page_properties(xhtml)
     except SafeET.ParseError as exc:
@@ -178,9 +181,16 @@ def parse_charter(xhtml: str, page: str) -> CharterBudget:
             dates[name] = parse_date(value)
         except ValueError as exc:
             problems.append(f"page {page!r} field '{name.title()} date': {exc}")
+    sprints_text = _field(props, "sprints")
+    planned_sprints: int | None = None
+    if sprints_text is not None:
+        if re.fullmatch(r"\d{1,4}", sprints_text.strip()) and int(sprints_text) > 0:
+            planned_sprints = int(sprints_text)
+        else:
+            problems.append(f"page {page!r} field 'Planned sprints': {sprints_text!r} is not a whole number of sprints")
     if problems:
         raise CharterError("; ".join(problems))
     assert bac is not None and currency is not None
     if dates["end"] < dates["start"]:
         raise CharterError(f"page {page!r}: end date {dates['end']} is before start date {dates['start']}")
-    return CharterBudget(bac, currency.strip().upper(), dates["start"], dates["end"])
+    return CharterBudget(bac, currency.strip().upper(), dates["start"], dates["end"], planned_sprints)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -148,6 +149,8 @@ class Budget(_Strict):
     currency: Annotated[str, _check(re.compile(r"^[A-Z]{3}$"), "currency")]
     start: date
     end: date
+    # Set for a sprint-planned release (AgileEVM): PV then grows by one sprint's share per closed sprint.
+    planned_sprints: int | None = Field(default=None, ge=1, le=1000)
 
     @model_validator(mode="after")
     def _ordered(self) -> Budget:
@@ -189,6 +192,64 @@ class Settings(_Strict):
     forecast_runs: int = Field(default=10_000, ge=100, le=1_000_000)
     forecast_history_days: int = Field(default=90, ge=7, le=3650)
     forecast_seed: int = 0
+    # A source last read longer ago than this (a nightly sync plus slack) marks its containers stale.
+    stale_after_hours: float = Field(default=36.0, gt=0, le=24 * 365)
+    # A blocking check fails when live rows of a core table fall by more than this share of the
+    # last published count without deletions to explain it.
+    max_row_drop_share: float = Field(default=0.1, ge=0, le=1)
+
+
+# Cron fields (minute hour day-of-month month day-of-week) and the values each takes; Sunday is 0 or 7.
+_CRON_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12), ("day of week", 0, 7))
+_CRON_NAMES = {
+    3: {
+        m: i + 1
+        for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+    },
+    4: {d: i for i, d in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])},
+}
+_CRON_PART = re.compile(r"^(\*|\w+(?:-\w+)?)(?:/(\d+))?$")
+
+
+def _cron_value(token: str, index: int) -> int:
+    value = _CRON_NAMES.get(index, {}).get(token.lower()) if not token.isdigit() else int(token)
+    name, low, high = _CRON_FIELDS[index]
+    if value is None or not low <= value <= high:
+        raise ValueError(f"cron {name} {token!r} is not between {low} and {high}")
+    return value
+
+
+def _cron(value: str) -> str:
+    """A five-field cron expression, as Dagster schedules take it (no seconds, no @daily)."""
+    fields = value.split()
+    if len(fields) != len(_CRON_FIELDS):
+        raise ValueError(f"cron {value!r} must have 5 fields (minute hour day-of-month month day-of-week)")
+    for index, field in enumerate(fields):
+        for part in field.split(","):
+            match = _CRON_PART.fullmatch(part)
+            if not match or match.group(2) == "0":
+                raise ValueError(f"cron {value!r}: {_CRON_FIELDS[index][0]} {part!r} is not a cron field")
+            if match.group(1) != "*":
+                bounds = [_cron_value(t, index) for t in match.group(1).split("-")]
+                if bounds != sorted(bounds):
+                    raise ValueError(f"cron {value!r}: range {part!r} runs backwards")
+    return " ".join(fields)
+
+
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"timezone {value!r} is not an IANA time zone (e.g. UTC, Europe/Berlin)") from None
+    return value
+
+
+class Schedule(_Strict):
+    """When the nightly sync runs in Dagster: a cron expression read in `timezone` (IANA name), so
+    02:00 stays 02:00 local time across daylight-saving changes."""
+
+    cron: Annotated[str, AfterValidator(_cron)] = "0 2 * * *"
+    timezone: Annotated[str, AfterValidator(_time_zone)] = "UTC"
 
 
 class PmhubConfig(_Strict):
@@ -199,6 +260,7 @@ class PmhubConfig(_Strict):
     portfolio: list[Project] = []
     rates: Rates = Rates()
     settings: Settings = Settings()
+    schedule: Schedule = Schedule()
 
     @model_validator(mode="after")
     def _references(self) -> PmhubConfig:

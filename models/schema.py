@@ -161,6 +161,9 @@ class Budget(_Row):
     planned_start: date
     planned_end: date
     source: str = Field(description="'config' or the document_id of the charter page")
+    planned_sprints: int | None = Field(
+        default=None, description="sprints planned for the release; set means PV is sprint-based (AgileEVM)"
+    )
 
 
 class CostEntry(_Row):
@@ -230,9 +233,12 @@ class BudgetVariance(_Row):
     tcpi: float | None
     eac_atypical: float
     eac_cpi_spi: float | None
-    pv_method: str
+    pv_method: Literal["linear", "sprint"]
     ev_basis: Literal["points", "items"]
     null_reason: str | None
+    tcpi_eac: float | None = Field(default=None, description="(BAC - EV) / (EAC - AC), EAC typical")
+    planned_sprints: int | None = Field(default=None, description="PS of a sprint-planned release")
+    sprints_done: int | None = Field(default=None, description="n: release sprints closed by as_of")
 
 
 class Flow(_Row):
@@ -262,7 +268,8 @@ class ThroughputWeekly(_Row):
 class Forecast(_Row):
     """When a project's remaining items finish, by Monte Carlo on its daily throughput: each run
     draws past days (zero days included) until the remaining items are done; day 1 is the day
-    after `as_of`. Dates are the smallest day by which that share of runs had finished."""
+    after `as_of`. Dates are the smallest day by which that share of runs had finished. For a
+    sprint-planned project the velocity_* columns add AgileEVM's mean-velocity release forecast."""
 
     project_id: str
     as_of: date
@@ -275,6 +282,12 @@ class Forecast(_Row):
     items_done_in_history: int
     runs: int
     null_reason: str | None
+    velocity_sprints_done: int | None = Field(default=None, description="n: release sprints closed (sprint-planned)")
+    velocity_points_per_sprint: float | None = Field(default=None, description="points done / n")
+    velocity_sprints_total: float | None = Field(
+        default=None, description="n + remaining points / velocity: the release's length in sprints"
+    )
+    velocity_finish_date: date | None = Field(default=None, description="mean-velocity finish date")
 
 
 class Portfolio(_Row):
@@ -292,6 +305,15 @@ class Portfolio(_Row):
     planned_end: date | None
     rag_status: Literal["green", "amber", "red", "unknown"]
     rag_reason: str | None
+    estimate_coverage: float | None = Field(default=None, description="share of live items with an estimate")
+    done_with_start_share: float | None = Field(
+        default=None, description="share of done items whose start is known (what cycle time rests on)"
+    )
+    has_budget: bool = Field(default=False, description="a budget from config or a charter page exists")
+    has_cost_data: bool = Field(default=False, description="worklogs or cost fields give any actual cost")
+    stale_containers: str | None = Field(
+        default=None, description="containers missing from the synced data or read too long ago, with when"
+    )
 
 
 CORE_TABLES: dict[str, type[_Row]] = {

@@ -33,7 +33,7 @@ _TODO = re.compile(
 )
 _IN_PROGRESS = re.compile(
     r"\b(in[ -]?progress|doing|wip|working|ongoing|started|review|reviewing|testing|test|qa|"
-    r"en curso|en cours|in corso|in bearbeitung|em andamento)\b|作業中|進行中|対応中",
+    r"waiting|on[ -]hold|en curso|en cours|en attente|in corso|in bearbeitung|em andamento)\b|作業中|進行中|対応中",
     re.IGNORECASE,
 )
 

@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("sql")
     check = sub.add_parser("check", help="validate config, env vars and connectivity")
     check.add_argument("--config", type=Path, required=True)
+    status = sub.add_parser("status", help="last sync of each source, from the run log; exit 1 if the last run failed")
+    status.add_argument("--config", type=Path, help="config naming the warehouse (default: pmhub.yaml unless --db)")
+    status.add_argument("--db", type=Path, help="the warehouse whose run log to read (wins over the config's)")
     sandbox = sub.add_parser("sandbox", help="the built-in API sandbox")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True)
     serve = sandbox_sub.add_parser("serve", help="serve a generated portfolio (and Trello exports) on 127.0.0.1")
@@ -116,6 +119,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         ok, lines = run_check(args.config)
         print("\n".join(lines))
         return 0 if ok else 1
+    if args.command == "status":
+        return _status(args.config, args.db)
     if args.command == "demo":
         from pipelines.demo import DemoError, closing_notes, run_demo
 
@@ -134,6 +139,26 @@ def _dispatch(args: argparse.Namespace) -> int:
         serve_from_args(args)
         return 0
     raise AssertionError(args.command)
+
+
+def _status(config: Path | None, db: Path | None) -> int:
+    from models.config import Settings
+    from pipelines.config_outline import read_outline
+    from pipelines.status import render_status
+
+    sources: tuple[str, ...] = ()
+    if config is None and db is not None:
+        warehouse, stale = db.resolve(), Settings().stale_after_hours
+    else:
+        # Only the warehouse path, source names and settings are read: no secret is needed.
+        outline = read_outline(config or Path("pmhub.yaml"), db)
+        warehouse, sources, stale = outline.warehouse, outline.sources, outline.stale_after_hours
+    report = render_status(warehouse, sources, stale)
+    print(report.text)
+    if not report.ok:
+        print(f"pmhub: {report.problem}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,25 +1,35 @@
 """Dagster code location of pmhub (`dagster dev -m pipelines.definitions`, `dg check defs`).
 
 Set PMHUB_CONFIG to the path of a pmhub.yaml; its secrets come from the environment when a run
-starts.
+starts. Its `schedule:` section (read at load, without secrets) sets the nightly schedule; the
+run-log sensors write every finished run beside the warehouse (`pmhub status` reads it).
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.defs.checks import core_ids_unique
+from models.config import Schedule
+from pipelines.defs.checks import CHECKS
 from pipelines.defs.extract_assets import confluence_landing, jira_landing, trello_landing
 from pipelines.defs.jobs import sync_job
 from pipelines.defs.resources import PmhubResource
-from pipelines.defs.warehouse_assets import core_tables, mart_tables, raw_tables
+from pipelines.defs.schedules import nightly_schedule, schedule_from_env
+from pipelines.defs.sensors import RUN_LOG_SENSORS
+from pipelines.defs.warehouse_assets import core_tables, mart_tables, published_snapshot, raw_tables
 
-ASSETS = [jira_landing, trello_landing, confluence_landing, raw_tables, core_tables, mart_tables]
-CHECKS = [core_ids_unique]
-
-
-def build_definitions(pmhub: PmhubResource) -> dg.Definitions:
-    return dg.Definitions(assets=ASSETS, asset_checks=CHECKS, jobs=[sync_job], resources={"pmhub": pmhub})
+ASSETS = [jira_landing, trello_landing, confluence_landing, raw_tables, core_tables, mart_tables, published_snapshot]
 
 
-defs = build_definitions(PmhubResource(config_path=dg.EnvVar("PMHUB_CONFIG")))
+def build_definitions(pmhub: PmhubResource, schedule: Schedule | None = None) -> dg.Definitions:
+    return dg.Definitions(
+        assets=ASSETS,
+        asset_checks=CHECKS,
+        jobs=[sync_job],
+        schedules=[nightly_schedule(schedule or Schedule())],
+        sensors=RUN_LOG_SENSORS,
+        resources={"pmhub": pmhub},
+    )
+
+
+defs = build_definitions(PmhubResource(config_path=dg.EnvVar("PMHUB_CONFIG")), schedule_from_env())

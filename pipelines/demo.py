@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import yaml
 
+from pipelines.publish import published_file
 from pipelines.render import table
 from pipelines.run_sync import SyncOutcome, run_sync
 from pipelines.warehouse import connect, landing_root, state_file
@@ -36,7 +37,7 @@ def _prepare(db: Path) -> None:
         if not marker or marker[0] != DEMO_MARKER:
             raise DemoError(f"{db} exists and is not a pmhub demo warehouse; choose another --db")
         db.unlink()
-    for leftover in (db.with_name(db.name + ".wal"), state_file(db)):
+    for leftover in (db.with_name(db.name + ".wal"), state_file(db), published_file(db)):
         leftover.unlink(missing_ok=True)
     shutil.rmtree(landing_root(db), ignore_errors=True)
 
@@ -46,32 +47,56 @@ def _mark(db: Path) -> None:
         conn.execute("CREATE OR REPLACE TABLE meta.demo AS SELECT ? AS marker", [DEMO_MARKER])
 
 
+PORTFOLIO_COLUMNS = (
+    "name, pct_complete, pct_basis, velocity_avg, velocity_unit, cpi, spi, forecast_p85, planned_end, rag_status, "
+    "estimate_coverage, done_with_start_share, has_budget, has_cost_data, rag_reason, stale_containers"
+)
+
+
+def _pct(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f}%"
+
+
+def _fixed(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
 def portfolio_table(db: Path) -> str:
-    with connect(db, read_only=True) as conn:
-        rows = conn.execute(
-            """SELECT name, pct_complete * 100, pct_basis, velocity_avg, velocity_unit, cpi, spi, forecast_p85,
-                      planned_end, rag_status
-               FROM mart.portfolio ORDER BY name"""
-        ).fetchall()
+    """The portfolio with the data-quality columns beside the numbers, then why each project is
+    amber or red and which containers are stale or missing."""
+    with connect(published_file(db), read_only=True) as conn:
+        rows = conn.execute(f"SELECT {PORTFOLIO_COLUMNS} FROM mart.portfolio ORDER BY name").fetchall()  # noqa: S608
     shown: list[list[Any]] = []
-    for name, pct, basis, velocity, unit, cpi, spi, p85, planned_end, rag in rows:
+    notes: list[str] = []
+    for name, pct, basis, velocity, unit, cpi, spi, p85, end, rag, estimated, started, budget, cost, why, stale in rows:
         shown.append(
             [
                 name,
-                "—" if pct is None else f"{pct:.1f}% ({basis})",
+                "—" if pct is None else f"{_pct(pct)} ({basis})",
                 "—" if velocity is None else f"{velocity:.1f} {unit}",
-                "—" if cpi is None else f"{cpi:.2f}",
-                "—" if spi is None else f"{spi:.2f}",
+                _fixed(cpi),
+                _fixed(spi),
                 "—" if p85 is None else p85.isoformat(),
-                "—" if planned_end is None else planned_end.isoformat(),
+                "—" if end is None else end.isoformat(),
                 rag,
+                _pct(estimated),
+                _pct(started),
+                "yes" if budget else "no",
+                "yes" if cost else "no",
             ]
         )
-    return table(
-        ["project", "% complete", "avg velocity", "CPI", "SPI", "P85 finish", "planned end", "RAG"],
-        shown,
-        right=[False, True, True, True, True, True, True, False],
-    )
+        if rag in ("amber", "red", "unknown") and why:
+            notes.append(f"  {name} is {rag}: {why}")
+        if stale:
+            notes.append(f"  {name}: stale or missing: {stale}")
+    header = ["project", "% complete", "avg velocity", "CPI", "SPI", "P85 finish", "planned end", "RAG"]
+    header += ["estimated", "start known", "budget", "cost data"]
+    text = table(header, shown, right=[False, *[True] * 6, False, True, True, False, False])
+    with_budget, with_cost = sum(1 for r in rows if r[12]), sum(1 for r in rows if r[13])
+    summary = f"{with_budget} of {len(rows)} projects have a budget, {with_cost} have cost data"
+    if not any(r[15] for r in rows):
+        summary += "; every container was read at the last sync"
+    return "\n".join([text, "", summary, *notes])
 
 
 def run_demo(db: Path, size: str = "small", seed: int = 7) -> tuple[SyncOutcome, str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.publish import published_file
 from pipelines.render import table
 from pipelines.warehouse import connect
 
@@ -17,6 +18,10 @@ class QueryError(RuntimeError):
 
 
 def run_query(db: Path, sql: str) -> str:
+    """Run `sql` on the published snapshot of warehouse `db` when there is one (a sync may be
+    writing `db` itself), else on `db`, read-only."""
+    if published_file(db).exists():
+        db = published_file(db)
     if not db.exists():
         raise QueryError(f"{db}: no such warehouse file (run `pmhub sync` or `pmhub demo` first)")
     try:

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import dagster as dg
-
+from models.config import ConfigError
+from pipelines.config_outline import read_outline
 from pipelines.definitions import build_definitions
 from pipelines.defs.extract_assets import EXTRACT_ASSETS
 from pipelines.defs.resources import PmhubResource
-from pipelines.defs.warehouse_assets import core_tables, mart_tables, raw_tables
+from pipelines.defs.warehouse_assets import core_tables, mart_tables, published_snapshot, raw_tables
+from pipelines.progress import progress
+from pipelines.run_log import (
+    RunRecord,
+    append_run,
+    config_secrets,
+    failure_from_events,
+    materialization_metadata,
+    safe_reason,
+    source_figures,
+    utc_stamp,
+)
 
 TOOLS = tuple(EXTRACT_ASSETS)
 
@@ -39,42 +51,69 @@ def run_sync(
     only: Sequence[str] = TOOLS,
     as_of: date | None = None,
 ) -> SyncOutcome:
-    """Sync the sources of the config (or those of the `only` tools) and rebuild the marts."""
+    """Sync the sources of the config (or those of the `only` tools) and rebuild the marts.
+
+    The outcome is also appended to the warehouse's run log (`pmhub status` reads it), including a
+    config that cannot be used, as long as the file says where the warehouse is.
+    """
+    started = utc_stamp()
     pmhub = PmhubResource(
         config_path=str(config_path),
         warehouse=str(db) if db else None,
         full_refresh=full,
         as_of=as_of.isoformat() if as_of else None,
     )
-    pmhub.config()  # fail early and clearly on a bad config or a missing ${VAR}
+    try:
+        config = pmhub.config()  # fail early and clearly on a bad config or a missing ${VAR}
+    except ConfigError as exc:
+        _record_unusable_config(config_path, db, only, started, str(exc))
+        raise
     job = build_definitions(pmhub).resolve_job_def("sync")
-    selection = [EXTRACT_ASSETS[t].key for t in only] + [raw_tables.key, core_tables.key, mart_tables.key]
+    selection = [EXTRACT_ASSETS[t].key for t in only]
+    selection += [raw_tables.key, core_tables.key, mart_tables.key, published_snapshot.key]
     result = job.execute_in_process(run_config=QUIET, raise_on_error=False, asset_selection=selection)
-    metadata: dict[str, dict[str, Any]] = {}
-    for event in result.get_asset_materialization_events():
-        materialization = event.step_materialization_data.materialization
-        metadata[materialization.asset_key.to_user_string()] = {
-            k: getattr(v, "value", v) for k, v in materialization.metadata.items()
-        }
-    return SyncOutcome(
-        result.success, "" if result.success else failure_message(result), metadata, pmhub.warehouse_file()
+    metadata = materialization_metadata(result.all_events)
+    message, failed_step = ("", None) if result.success else failure_from_events(result.all_events)
+    message = safe_reason(message, config_secrets(config)) if message else ""
+    warehouse = pmhub.warehouse_file()
+    covered = [f"{tool}:{s.name}" for tool in only for s in getattr(config.sources, tool)]
+    record = RunRecord(
+        run_id=result.run_id,
+        job="sync",
+        trigger="pmhub sync",
+        started_at=started,
+        finished_at=utc_stamp(),
+        success=result.success,
+        message=message,
+        failed_step=failed_step,
+        sources=source_figures(metadata, covered),
     )
+    _append(warehouse, record)
+    return SyncOutcome(result.success, message, metadata, warehouse)
 
 
-def failure_message(result: dg.ExecuteInProcessResult) -> str:
-    """The innermost error of the first failed step or check, as one line."""
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            error = event.step_failure_data.error
-            # Dagster wraps user errors; report ours (which carry the source and the object) and not
-            # a deeper library error that lost that context.
-            while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
-                error = error.cause
-            text = error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name or ""
-            # "pkg.module.ApiError: jira:x: HTTP 401 ..." → the part after the class name
-            head, sep, rest = text.partition(": ")
-            return rest if sep and "." in head and " " not in head else text
-    for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed:
-            return f"check {evaluation.check_name} failed on {evaluation.asset_key.to_user_string()}"
-    return "sync failed (see the Dagster run for details)"
+def _record_unusable_config(config_path: Path, db: Path | None, only: Sequence[str], started: str, reason: str) -> None:
+    try:
+        outline = read_outline(config_path, db)
+    except ConfigError:
+        return  # the file does not even say where the warehouse is; the CLI's error line is all there is
+    covered = [s for s in outline.sources if s.split(":", 1)[0] in only]
+    record = RunRecord(
+        run_id=f"config-{uuid.uuid4()}",
+        job="sync",
+        trigger="pmhub sync",
+        started_at=started,
+        finished_at=utc_stamp(),
+        success=False,
+        message=safe_reason(reason, outline.secret_values()),
+        sources={s: {} for s in covered},
+    )
+    _append(outline.warehouse, record)
+
+
+def _append(warehouse: Path, record: RunRecord) -> None:
+    # The run log is a report about the sync; failing to write it must not change the sync's outcome.
+    try:
+        append_run(warehouse, record)
+    except OSError as exc:
+        progress.warning("could not write the run log beside %s: %s", warehouse, exc.strerror or exc)

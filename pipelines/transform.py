@@ -22,6 +22,7 @@ from models.config import PmhubConfig
 from models.ddl import column_names, table_ddl
 from models.fields import (
     CUSTOM_FIELD_ID,
+    FieldMapping,
     FieldResolutionError,
     choose_story_points,
     resolve_sprint,
@@ -31,6 +32,7 @@ from models.schema import CORE_TABLES, MART_TABLES
 from pipelines.forecast import write_forecast
 from pipelines.meta_tables import replace_meta_table
 from pipelines.parsed import parse_sql, refresh_parsed, select_raw_rows
+from pipelines.schema_drift import record_schema_changes
 from pipelines.trello_meta import unmapped_list_problems, write_trello_meta
 
 MACROS = (
@@ -218,7 +220,7 @@ def prepare_meta(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: da
     conn.execute("CREATE SCHEMA IF NOT EXISTS meta")
     conn.execute("CREATE SCHEMA IF NOT EXISTS stage")
     _config_tables(conn, config, as_of)
-    _field_mapping(conn, config)
+    report.problems += _field_mapping(conn, config)
     report.problems += write_trello_meta(conn, config)
     return report
 
@@ -229,7 +231,8 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
         conn,
         "settings",
         "as_of DATE, velocity_sprints INTEGER, coverage DOUBLE, rag_amber DOUBLE, rag_red DOUBLE, "
-        "default_hourly DOUBLE, flow_day_offset INTEGER, rag_amber_late_days INTEGER, rag_red_late_days INTEGER",
+        "default_hourly DOUBLE, flow_day_offset INTEGER, rag_amber_late_days INTEGER, rag_red_late_days INTEGER, "
+        "stale_after_hours DOUBLE",
         [
             (
                 as_of,
@@ -241,6 +244,7 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
                 1 if s.flow_day_convention == "inclusive" else 0,
                 s.rag_amber_late_days,
                 s.rag_red_late_days,
+                s.stale_after_hours,
             )
         ],
     )
@@ -265,7 +269,8 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
             if c.page_title or c.page_label
         ]
         if p.budget:
-            budgets.append((p.id, p.budget.currency, p.budget.bac, p.budget.start, p.budget.end))
+            b = p.budget
+            budgets.append((p.id, b.currency, b.bac, b.start, b.end, b.planned_sprints))
     replace_meta_table(conn, "cfg_containers", "project_id VARCHAR, tool VARCHAR, source_id VARCHAR, ref VARCHAR", refs)
     replace_meta_table(
         conn,
@@ -274,18 +279,23 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
         charters,
     )
     replace_meta_table(
-        conn, "cfg_budgets", "project_id VARCHAR, currency VARCHAR, bac DOUBLE, start_date DATE, end_date DATE", budgets
+        conn,
+        "cfg_budgets",
+        "project_id VARCHAR, currency VARCHAR, bac DOUBLE, start_date DATE, end_date DATE, planned_sprints INTEGER",
+        budgets,
     )
 
 
-def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None:
-    """Story-points field per (site, project) and Sprint field per site, with how each was chosen.
+def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> list[str]:
+    """Story-points field per (site, project) and Sprint field per site, with how each was chosen;
+    returns the fields that could not be resolved (also in meta.field_problems).
 
     meta.field_mapping records the decisions; meta.issue_fields spells them out per (site, project)
     so the SQL that reads 100,000 payloads joins on plain equality.
     """
     rows: list[tuple[Any, ...]] = []
     per_project: list[tuple[Any, ...]] = []
+    problems: list[tuple[str, str | None, str]] = []
     site_fields = {
         site.name: [
             json.loads(r[0])
@@ -303,19 +313,27 @@ def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None
             continue  # never synced (e.g. `--only trello`): nothing of this site to model
         values = _story_point_values(conn, source_id, story_point_candidates(fields))
         sprint = resolve_sprint(fields)
-        try:
-            if site.story_points_field:
-                sp = choose_story_points(fields, site.story_points_field, source_id)
-                rows.append((source_id, None, sp.purpose, sp.field_id, sp.field_name, sp.matched_by))
-            for project, counts in values.items():
-                if not site.story_points_field:
-                    sp = choose_story_points(fields, None, f"{source_id} project {project}", counts)
-                    rows.append((source_id, project, sp.purpose, sp.field_id, sp.field_name, sp.matched_by))
-                per_project.append((source_id, project, sp.field_id, sprint.field_id if sprint else None))
-        except FieldResolutionError as exc:
-            raise TransformError(str(exc)) from None
+        sprint_id = sprint.field_id if sprint else None
         if sprint:
-            rows.append((source_id, None, sprint.purpose, sprint.field_id, sprint.field_name, sprint.matched_by))
+            rows.append(_mapping_row(source_id, None, sprint))
+        # An unresolved story-points field leaves that project's points NULL and is recorded, so the
+        # blocking check `story_points_resolved` stops the marts and names it; the load still succeeds.
+        site_choice: FieldMapping | None = None
+        if site.story_points_field:
+            try:
+                site_choice = choose_story_points(fields, site.story_points_field, source_id)
+                rows.append(_mapping_row(source_id, None, site_choice))
+            except FieldResolutionError as exc:
+                problems.append((source_id, None, str(exc)))
+        for project, counts in values.items():
+            choice = site_choice
+            if not site.story_points_field:
+                try:
+                    choice = choose_story_points(fields, None, f"{source_id} project {project}", counts)
+                    rows.append(_mapping_row(source_id, project, choice))
+                except FieldResolutionError as exc:
+                    problems.append((source_id, project, str(exc)))
+            per_project.append((source_id, project, choice.field_id if choice else None, sprint_id))
     replace_meta_table(
         conn,
         "field_mapping",
@@ -329,6 +347,12 @@ def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> None
         "source_id VARCHAR, project_key VARCHAR, story_points_field VARCHAR, sprint_field VARCHAR",
         per_project,
     )
+    replace_meta_table(conn, "field_problems", "source_id VARCHAR, project_key VARCHAR, problem VARCHAR", problems)
+    return [problem for _source, _project, problem in problems]
+
+
+def _mapping_row(source_id: str, project: str | None, m: FieldMapping) -> tuple[Any, ...]:
+    return (source_id, project, m.purpose, m.field_id, m.field_name, m.matched_by)
 
 
 def _story_point_values(
@@ -381,6 +405,7 @@ def build_core(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date
         _run_layer(conn, "core", CORE_TABLES, report)
         report.problems += _budgets(conn)
         report.problems += unmapped_list_problems(conn)
+        report.problems += record_schema_changes(conn)
         report.rows["core.budgets"] = _count(conn, "core.budgets")
         report.rows["core.cost_entries"] = _fill(conn, "core", "cost_entries", _COST_ENTRIES)
         replace_meta_table(
@@ -459,7 +484,7 @@ def _budgets(conn: duckdb.DuckDBPyConnection) -> list[str]:
     conn.execute(
         """INSERT INTO core.budgets BY NAME
            SELECT project_id, currency, bac, start_date AS planned_start, end_date AS planned_end,
-                  'config' AS source FROM meta.cfg_budgets"""
+                  'config' AS source, planned_sprints FROM meta.cfg_budgets"""
     )
     pages = conn.execute(
         """SELECT c.project_id, c.space_key, c.page_title, c.page_label,
@@ -497,7 +522,7 @@ def _budgets(conn: duckdb.DuckDBPyConnection) -> list[str]:
             problems.append(f"project {project_id}: {exc}")
             continue
         conn.execute(
-            "INSERT INTO core.budgets VALUES (?, ?, ?, ?, ?, ?)",
-            [project_id, budget.currency, budget.bac, budget.start, budget.end, document_id],
+            "INSERT INTO core.budgets VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [project_id, budget.currency, budget.bac, budget.start, budget.end, document_id, budget.planned_sprints],
         )
     return problems

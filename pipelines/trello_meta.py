@@ -66,14 +66,18 @@ def _by_board(conn: duckdb.DuckDBPyConnection, entity: str, source_id: str) -> l
     return [(str(board_id), [json.loads(p) for p in payloads]) for board_id, payloads in rows]
 
 
-def unmapped_list_problems(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Lists holding cards whose category no rule chose: counted as in progress, said out loud."""
+def unmapped_list_problems(conn: duckdb.DuckDBPyConnection, portfolio_only: bool = False) -> list[str]:
+    """Lists holding cards whose category no rule chose: counted as in progress, said out loud.
+    `portfolio_only` keeps the boards of portfolio projects (not those a card merely moved to)."""
     rows = conn.execute(
         """SELECT lc.source_id, lc.board_id, lc.name, count(*) AS cards
            FROM meta.list_categories lc
            JOIN stage.trello_cards c ON c.source_id = lc.source_id AND c.list_id = lc.list_id
            WHERE lc.rule = 'default'
-           GROUP BY ALL ORDER BY ALL"""
+             AND (NOT ? OR (lc.source_id, lc.board_id) IN
+                  (SELECT (source_id, ref) FROM meta.cfg_containers WHERE tool = 'trello'))
+           GROUP BY ALL ORDER BY ALL""",
+        [portfolio_only],
     ).fetchall()
     return [
         f"{source_id} board {board_id}: list {name!r} ({cards} cards) matches no rule and counts as in_progress; "

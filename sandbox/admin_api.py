@@ -10,7 +10,9 @@
 Operations (each answers what it changed, see sandbox.jira_mutations.Changed): touch(fraction,
 seed, ids), create_issues(n, project_key, seed), delete_issues(n | ids, seed), move_issues(n,
 to_project_key, seed, ids), revoke_project(key), restrict_issues(n, seed, ids),
-delete_worklogs(n, seed), misreport_worklog_deletions(n, seed), delete_cards(board_id, n | ids,
+delete_worklogs(n, seed), misreport_worklog_deletions(n, seed), add_custom_field(name,
+field_type, fraction, seed, ids) and retype_field(field_id, new_type, fraction, seed, ids)
+(sandbox.jira_fields; both answer the `field_id`), delete_cards(board_id, n | ids,
 seed), move_cards(board_id, to_board_id, n | ids, seed), edit_pages(ids), label_pages(ids, label),
 unlabel_pages(ids, label) (labels change without a new page version, as in Confluence),
 trash_pages(ids), purge_pages(ids), advance(minutes): move the sandbox clock forward.
@@ -110,6 +112,8 @@ class AdminApi:
             "restrict_issues": self._server.mutations.restrict_issues,
             "delete_worklogs": self._server.mutations.delete_worklogs,
             "misreport_worklog_deletions": self._server.mutations.misreport_worklog_deletions,
+            "add_custom_field": self._server.mutations.add_custom_field,
+            "retype_field": self._server.mutations.retype_field,
             "delete_cards": self._server.trello.delete_cards,
             "move_cards": self._server.trello.move_cards,
             "edit_pages": self._server.confluence.edit_pages,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sandbox.gen_text import issue_summary
@@ -49,9 +49,12 @@ class JiraSpec:
 
 @dataclass(frozen=True)
 class JiraSite:
+    """The generated site. planted: project key -> scenario name -> issue key (sandbox.jira_plant)."""
+
     projects: tuple[JiraProject, ...]
     sprints: tuple[Sprint, ...]
     issues: tuple[JiraIssue, ...]
+    planted: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def schedule_sprints(
@@ -144,6 +147,7 @@ def generate_jira(rng: random.Random, specs: Sequence[JiraSpec], people: Sequenc
     projects: list[JiraProject] = []
     sprints: list[Sprint] = []
     per_project: list[tuple[list[IssueDraft], dict[int, list[Worklog]]]] = []
+    planted: dict[str, dict[str, str]] = {}
     for index, spec in enumerate(specs):
         lead = spec.team[0].account_id
         board_id = index + 1
@@ -168,12 +172,12 @@ def generate_jira(rng: random.Random, specs: Sequence[JiraSpec], people: Sequenc
         drafts = _drafts(rng, spec, now, seq)
         ctx = SimContext(rng, now, [p.account_id for p in spec.team], lead, names, {s.id: s.name for s in sprints})
         if board_sprints:
-            simulate(ctx, drafts, board_sprints)
+            planted[spec.key] = simulate(ctx, drafts, board_sprints)
         else:
             simulate_kanban(ctx, drafts)
         add_noise(rng, drafts, ctx.team, now)
         per_project.append((drafts, make_worklogs(rng, drafts, ctx.team, now, seq)))
-    return JiraSite(tuple(projects), tuple(sprints), _finalise(per_project))
+    return JiraSite(tuple(projects), tuple(sprints), _finalise(per_project), planted)
 
 
 def _finalise(per_project: list[tuple[list[IssueDraft], dict[int, list[Worklog]]]]) -> tuple[JiraIssue, ...]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from sandbox.charters import CharterStyle
+from sandbox.daily_truth import board_weeks, project_days
 from sandbox.gen_confluence import CharterSpec, generate_confluence
 from sandbox.gen_jira import JiraSite, JiraSpec, generate_jira
 from sandbox.gen_people import make_people
@@ -165,7 +167,7 @@ def generate(
     spaces = generate_confluence(rng, charters, authors, min(kickoffs.values()) - timedelta(days=25), now)
 
     pmo = next(s for s in spaces if s.key == CONFLUENCE_SPACE)
-    truth = _truth(site, boards, projects, charters, len(pmo.pages))
+    truth = _truth(site, boards, projects, charters, len(pmo.pages), rates, anchor)
     return Portfolio(
         seed=seed,
         size=size,
@@ -229,8 +231,13 @@ def _truth(
     projects: tuple[PortfolioProject, ...],
     charters: list[CharterSpec],
     documents: int,
+    rates: dict[str, int],
+    anchor: date,
 ) -> GroundTruth:
-    """Counts restricted to the portfolio's containers (see GroundTruth for each definition)."""
+    """Counts restricted to the portfolio's containers (see GroundTruth for each definition).
+
+    Costs use the rates the pmhub config carries: `rates` per account id, HOURLY_RATE otherwise.
+    """
     per_project = []
     totals = Counter[str]()
     for project, charter in zip(projects, charters, strict=True):
@@ -253,7 +260,15 @@ def _truth(
             0.0,
             (),
         )
-        per_project.append(project_figures(base, mine, board, [s for s in board_sprints if s.state == "closed"]))
+        figures = project_figures(base, mine, board, [s for s in board_sprints if s.state == "closed"])
+        per_project.append(
+            replace(
+                figures,
+                days=project_days(mine, board, HOURLY_RATE, rates, anchor),
+                weeks=board_weeks(board, anchor) if board else (),
+                planted=dict(site.planted.get(project.jira_key or "", {})),
+            )
+        )
         totals.update(
             jira_work_items=len(mine),
             jira_status_changes=status_items(mine),

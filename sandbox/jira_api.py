@@ -30,7 +30,7 @@ from sandbox.http_kit import (
     raw_json_response,
     route,
 )
-from sandbox.jira_catalog import STATUSES, field_catalogue
+from sandbox.jira_catalog import STATUSES
 from sandbox.jira_json import JiraJson
 from sandbox.jira_reads import JiraReads
 from sandbox.jira_search import JiraSearch, SearchBehaviour
@@ -117,7 +117,7 @@ class JiraApi(JiraBase):
         with self._renderers_lock:
             found = self._renderers.get(base)
             if found is None:
-                found = self._renderers[base] = JiraJson(base, self._portfolio)
+                found = self._renderers[base] = JiraJson(base, self._portfolio, lambda: self._state.added_fields)
             return found
 
     def myself(self, request: ApiRequest) -> ApiResponse:
@@ -142,8 +142,7 @@ class JiraApi(JiraBase):
         )
 
     def fields(self, request: ApiRequest) -> ApiResponse:
-        site = self._portfolio
-        return json_response(200, field_catalogue(site.story_point_fields, site.sprint_field_format))
+        return json_response(200, self._state.field_catalogue())
 
     def statuses(self, request: ApiRequest) -> ApiResponse:
         return json_response(200, [render.status(request.base_url, s) for s in STATUSES])

@@ -20,6 +20,9 @@ SPRINT_FIELD = f"customfield_{SPRINT_NUM}"
 CLASSIC_POINTS_NUM = 10028
 CLASSIC_POINTS_FIELD = f"customfield_{CLASSIC_POINTS_NUM}"
 FLOAT_TYPE = "com.atlassian.jira.plugin.system.customfieldtypes:float"
+TEXT_TYPE = "com.atlassian.jira.plugin.system.customfieldtypes:textfield"
+# The custom field type an admin picks for a plain number or a one-line text field, by schema.type.
+PLAIN_CUSTOM_TYPES = {"number": FLOAT_TYPE, "string": TEXT_TYPE}
 # Story points field id -> the field name Jira writes in changelog items and /field.
 POINTS_FIELD_NAMES = {STORY_POINTS_FIELD: "Story point estimate", CLASSIC_POINTS_FIELD: "Story Points"}
 RANK_FIELD = "customfield_10019"
@@ -84,7 +87,8 @@ def _system(
     return field
 
 
-def _custom(num: int, name: str, custom: str, schema_type: str, items: str | None = None) -> dict[str, Any]:
+def custom_field(num: int, name: str, custom: str, schema_type: str, items: str | None = None) -> dict[str, Any]:
+    """A custom field as GET /rest/api/3/field lists it (`customId` is the number in its id)."""
     fid = f"customfield_{num}"
     schema: dict[str, Any] = {"type": schema_type, "custom": custom, "customId": num}
     if items is not None:
@@ -135,18 +139,18 @@ def field_catalogue(story_point_fields: str = "estimate", sprint_field_format: s
         _system("description", "Description", {"type": "string", "system": "description"}, ["description"]),
         _system("timespent", "Time Spent", {"type": "number", "system": "timespent"}, ["timespent"]),
         _system("worklog", "Log Work", {"type": "array", "items": "worklog", "system": "worklog"}, [], False),
-        _custom(
+        custom_field(
             10000, "Development", "com.atlassian.jira.plugins.jira-development-integration-plugin:devsummarycf", "any"
         ),
-        _custom(10015, "Start date", "com.atlassian.jira.plugin.system.customfieldtypes:datepicker", "date"),
-        _custom(STORY_POINTS_NUM, "Story point estimate", "com.pyxis.greenhopper.jira:jsw-story-points", "number"),
-        _custom(10019, "Rank", "com.pyxis.greenhopper.jira:gh-lexo-rank", "any"),
-        _custom(SPRINT_NUM, "Sprint", "com.pyxis.greenhopper.jira:gh-sprint", "array", sprint_items),
-        _custom(
+        custom_field(10015, "Start date", "com.atlassian.jira.plugin.system.customfieldtypes:datepicker", "date"),
+        custom_field(STORY_POINTS_NUM, "Story point estimate", "com.pyxis.greenhopper.jira:jsw-story-points", "number"),
+        custom_field(10019, "Rank", "com.pyxis.greenhopper.jira:gh-lexo-rank", "any"),
+        custom_field(SPRINT_NUM, "Sprint", "com.pyxis.greenhopper.jira:gh-sprint", "array", sprint_items),
+        custom_field(
             10021, "Flagged", "com.atlassian.jira.plugin.system.customfieldtypes:multicheckboxes", "array", "option"
         ),
-        _custom(10034, "Team satisfaction", "com.atlassian.jira.plugin.system.customfieldtypes:select", "option"),
+        custom_field(10034, "Team satisfaction", "com.atlassian.jira.plugin.system.customfieldtypes:select", "option"),
     ]
     if story_point_fields == "both":
-        fields.append(_custom(CLASSIC_POINTS_NUM, "Story Points", FLOAT_TYPE, "number"))
+        fields.append(custom_field(CLASSIC_POINTS_NUM, "Story Points", FLOAT_TYPE, "number"))
     return fields

@@ -46,7 +46,11 @@ class Event:
 
 @dataclass
 class IssueDraft:
-    """Mutable issue state during simulation. `open_sprint` is the not-yet-closed sprint it sits in."""
+    """Mutable issue state during simulation. `open_sprint` is the not-yet-closed sprint it sits in.
+
+    `planted` names the scripted scenario the issue plays (sandbox.jira_plant); the random simulation
+    leaves such an issue alone. None for every other issue.
+    """
 
     num: int
     project_key: str
@@ -64,6 +68,7 @@ class IssueDraft:
     assignee: str | None = None
     sprints: list[int] = field(default_factory=list)
     open_sprint: int | None = None
+    planted: str | None = None
     flagged: bool = False
     resolution_date: datetime | None = None
     category_changed: datetime | None = None

@@ -70,6 +70,10 @@ def embedded_worklogs(issues: Iterable[JiraIssue], selection: Collection[str]) -
     return [w.id for issue in issues for w in issue.worklogs[:EMBEDDED_WORKLOGS]]
 
 
+def _null(_issue: JiraIssue) -> str:
+    return "null"
+
+
 def _or_null(value: str | None) -> str:
     return "null" if value is None else _text(value)
 
@@ -79,11 +83,16 @@ def _ts(value: Any) -> str:
 
 
 class JiraJson:
-    """The JSON text of one site's issues as served at `base` (the server's own URL)."""
+    """The JSON text of one site's issues as served at `base` (the server's own URL).
 
-    def __init__(self, base: str, portfolio: Portfolio) -> None:
+    `added_fields` tells the custom fields added on the live site since (sandbox.jira_fields): they
+    are served after the others, with the issue's value from `JiraIssue.field_values` or null.
+    """
+
+    def __init__(self, base: str, portfolio: Portfolio, added_fields: Callable[[], tuple[str, ...]] = tuple) -> None:
         self.base = base
-        self.field_names = field_names(portfolio)
+        self._field_names = field_names(portfolio)
+        self._added_fields = added_fields
         self._points_field = {p.key: p.points_field for p in portfolio.jira_projects}
         self._users = {p.account_id: _text(render.user(base, p)) for p in portfolio.people}
         self._statuses = {s.id: _text(render.status(base, s)) for s in STATUSES}
@@ -108,6 +117,12 @@ class JiraJson:
         }
         self._comments: dict[str, str] = {}
         self._values: dict[str, Callable[[JiraIssue], str]] = self._value_table()
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """Every issue field id of the site now, in the order Jira returns them (`*all`)."""
+        added = self._added_fields()
+        return self._field_names + added if added else self._field_names
 
     def _value_table(self) -> dict[str, Callable[[JiraIssue], str]]:
         users = self._users
@@ -171,7 +186,15 @@ class JiraJson:
         wanted = [name for name in self.field_names if name in selection]
         if wanted:
             values = self._values
-            parts.append('"fields":{' + ",".join(f'"{name}":{values[name](issue)}' for name in wanted) + "}")
+            if issue.field_values:  # values held in another form than modelled, or of added fields
+                held = dict(issue.field_values)
+                text = ",".join(
+                    f'"{name}":{_text(held[name]) if name in held else values.get(name, _null)(issue)}'
+                    for name in wanted
+                )
+            else:
+                text = ",".join(f'"{name}":{values.get(name, _null)(issue)}' for name in wanted)
+            parts.append('"fields":{' + text + "}")
         if histories is not None:
             recent = issue.histories[::-1][:histories]
             body = ",".join(self.history(h) for h in recent)

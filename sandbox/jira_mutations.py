@@ -4,6 +4,8 @@ Every operation picks its issues with `random.Random(seed)` from a sorted pool, 
 equal states change the same ids; instants come from the sandbox clock, so changed data is the
 newest data. Histories get new site-wide ids above every existing one, as Jira's do.
 Unless ids are given, operations pick from issues the account can read in the portfolio projects.
+Schema changes (a new custom field, a field's type) are sandbox.jira_fields; an estimate saved
+after its field became a text field is stored as text there.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sandbox.jira_catalog import (
     STATUS_TODO,
 )
 from sandbox.jira_draft import points_text
+from sandbox.jira_fields import add_field, fill_field, held_type, points_values, retyped_schema, rewrite
 from sandbox.jira_sim import FIBONACCI
 from sandbox.jira_state import JiraState
 from sandbox.model import ChangeHistory, ChangeItem, JiraIssue, Worklog
@@ -46,20 +49,24 @@ _COMMENTS = ("Follow-up after review", "Pairing session", "Fixing review remarks
 @dataclass(frozen=True)
 class Changed:
     """What one operation did: the issues and worklogs it changed (created, edited or deleted) by id,
-    and the new key of each moved issue (id -> key)."""
+    the new key of each moved issue (id -> key), and the custom field a schema change concerned."""
 
     op: str
     issue_ids: tuple[int, ...] = ()
     worklog_ids: tuple[int, ...] = ()
     keys: dict[int, str] = field(default_factory=dict)
+    field_id: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "op": self.op,
             "issue_ids": list(self.issue_ids),
             "worklog_ids": list(self.worklog_ids),
             "keys": {str(k): v for k, v in self.keys.items()},
         }
+        if self.field_id is not None:
+            body["field_id"] = self.field_id
+        return body
 
 
 class JiraMutations:
@@ -138,6 +145,7 @@ class JiraMutations:
             name = POINTS_FIELD_NAMES[field_id]
             items.append(ChangeItem(name, "custom", field_id, old_text, old_text, new_text, new_text))
             changes["story_points"] = points
+            changes["field_values"] = points_values(self._state, issue, points)
         if items:
             changes["histories"] = (*issue.histories, self._next_history(author, now, items))
         logs = list(issue.worklogs)
@@ -187,6 +195,7 @@ class JiraMutations:
                     histories=(),
                     worklogs=(),
                 )
+                issue = replace(issue, field_values=points_values(self._state, issue, issue.story_points))
                 self._state.next_issue_id += 1
                 self._state.put(issue, epoch_ms(now))
                 created.append(issue.id)
@@ -274,3 +283,48 @@ class JiraMutations:
             self._state.misreport_deleted(chosen, epoch_ms(self._clock.now()))
             issues = tuple(sorted({self._state.worklogs[w].issue_id for w in chosen}))
             return Changed("misreport_worklog_deletions", issues, tuple(chosen))
+
+    def add_custom_field(
+        self,
+        name: str,
+        field_type: str = "number",
+        fraction: float = 0.2,
+        seed: int = 0,
+        ids: Sequence[int] | None = None,
+    ) -> Changed:
+        """An admin adds a number or text custom field `name`; `fraction` of the issues (or exactly
+        `ids`) get a value now, with a changelog history (sandbox.jira_fields). `field_id` is the new id."""
+        with self._state.lock:
+            chosen = self._chosen(ids, fraction, seed, self._pool())
+            field_id = add_field(self._state, name, field_type)
+            fill_field(self._state, field_id, chosen, random.Random(seed + 1), self._clock.now(), self._next_history)
+            return Changed("add_custom_field", tuple(chosen), field_id=field_id)
+
+    def retype_field(
+        self,
+        field_id: str,
+        new_type: str = "string",
+        fraction: float = 1.0,
+        seed: int = 0,
+        ids: Sequence[int] | None = None,
+    ) -> Changed:
+        """A number custom field becomes a text field, or back; `fraction` of the issues holding a
+        value in the old type (or exactly `ids`) are rewritten now to hold it in the new type
+        ("5" for 5.0), the others keep their stored value until rewritten (sandbox.jira_fields)."""
+        with self._state.lock:
+            schema = retyped_schema(self._state, field_id, new_type)
+            state = self._state
+            pool = [i for i in self._pool() if held_type(state, state.issues[i], field_id) not in (None, new_type)]
+            if ids is not None and not set(ids) <= set(pool):
+                raise ValueError(f"issues {sorted(set(ids) - set(pool))} hold no {field_id} value to rewrite")
+            chosen = self._chosen(ids, fraction, seed, pool)
+            state.fields = [{**f, "schema": schema} if f["id"] == field_id else f for f in state.fields]
+            rewrite(state, field_id, new_type, chosen, self._clock.now())
+            return Changed("retype_field", tuple(chosen), field_id=field_id)
+
+    def _chosen(self, ids: Sequence[int] | None, fraction: float, seed: int, pool: list[int]) -> list[int]:
+        if ids is None:
+            return self._pick(pool, round(fraction * len(pool)), seed)
+        if not set(ids) <= self._state.issues.keys():
+            raise ValueError(f"no existing issues with ids {sorted(set(ids) - self._state.issues.keys())}")
+        return sorted(ids)

@@ -4,6 +4,9 @@ It produces the history a real team leaves behind: issues are created in the bac
 sprint before it starts (Sprint "" -> "7"), sometimes re-estimated, moved To Do -> In Progress ->
 In Review -> Done (some reopened), a few added or removed mid-sprint, and unfinished ones carried over
 when the sprint is completed (Sprint "7" -> "7, 8"). Nothing happens at or after "now".
+A few issues follow a script instead of chance (sandbox.jira_plant), so the data always holds a
+carry-over across three sprints, a mid-sprint re-estimate, a mid-sprint addition and an issue
+completed outside the sprint it sits in.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sandbox import jira_plant
 from sandbox.jira_catalog import STATUS_DONE, STATUS_IN_PROGRESS, STATUS_IN_REVIEW, STATUS_TODO, Status
 from sandbox.jira_draft import IssueDraft
 from sandbox.model import Sprint
@@ -44,13 +48,18 @@ class SimContext:
 Action = tuple[datetime, int, Callable[[], None]]
 
 
-def simulate(ctx: SimContext, drafts: Sequence[IssueDraft], sprints: Sequence[Sprint]) -> None:
-    """Run every closed and the active sprint in order, then fill the future sprint."""
+def simulate(ctx: SimContext, drafts: Sequence[IssueDraft], sprints: Sequence[Sprint]) -> dict[str, str]:
+    """Run every closed and the active sprint in order, then fill the future sprint.
+
+    Returns the planted scenarios: name -> issue key (see sandbox.jira_plant).
+    """
     working = [s for s in sprints if s.state != "future"]
     total_points = sum(d.points or 3.0 for d in drafts)
     # About 70% of the scope goes through the sprints run so far; the rest stays in the backlog.
     capacity = 0.7 * total_points / max(1, len(working))
+    plants = jira_plant.choose(drafts, working)
     for index, sprint in enumerate(working):
+        jira_plant.play(ctx, plants, sprint)
         _plan(ctx, drafts, sprint, capacity)
         _run(ctx, drafts, sprint)
         if sprint.state == "closed" and index + 1 < len(working):
@@ -59,6 +68,7 @@ def simulate(ctx: SimContext, drafts: Sequence[IssueDraft], sprints: Sequence[Sp
     for future in (s for s in sprints if s.state == "future"):
         if active is not None and active.start is not None:
             _fill_future(ctx, drafts, future, active.start, 0.6 * capacity)
+    return {p.name: p.draft.key for p in plants}
 
 
 def simulate_kanban(ctx: SimContext, drafts: Sequence[IssueDraft]) -> None:
@@ -80,11 +90,14 @@ def _apply(actions: list[Action], cutoff: datetime) -> None:
 
 
 def _backlog(drafts: Sequence[IssueDraft], before: datetime) -> list[IssueDraft]:
-    """To Do issues in no open sprint whose last tracked change is before `before`, in rank order."""
+    """Unplanted To Do issues in no open sprint, last changed an hour before `before`, in rank order."""
     found = [
         d
         for d in drafts
-        if d.open_sprint is None and d.status is STATUS_TODO and d.last_event_at() < before - timedelta(hours=1)
+        if d.open_sprint is None
+        and d.planted is None
+        and d.status is STATUS_TODO
+        and d.last_event_at() < before - timedelta(hours=1)
     ]
     return sorted(found, key=lambda d: (_PRIORITY_RANK[d.priority], d.created, d.num))
 
@@ -168,7 +181,7 @@ def _run(ctx: SimContext, drafts: Sequence[IssueDraft], sprint: Sprint) -> None:
     rng, start, end = ctx.rng, sprint.start, sprint.end
     cutoff = sprint.complete if sprint.complete is not None else ctx.now
     actions: list[Action] = []
-    committed = [d for d in drafts if d.open_sprint == sprint.id]
+    committed = [d for d in drafts if d.open_sprint == sprint.id and d.planted is None]
     for draft in committed:
         roll = rng.random()
         big = (draft.points or 0) >= 8

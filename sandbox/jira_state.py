@@ -3,14 +3,17 @@
 `issues` holds each existing issue as it is now (moved, revoked and restricted ones included);
 `deleted` keeps deleted ones as they were when deleted. Visibility is the account's permission:
 an issue is readable unless its project was revoked (lost Browse) or the issue was restricted
-(issue-level security). The state also records which issue and worklog ids the client was served,
-which the live ground truth needs. Every method takes `lock`, so mutations and reads never
-interleave; records are frozen, so callers render them after releasing the lock.
+(issue-level security). `fields` is the site's field catalogue (GET /field), which admins can
+change while the site runs (sandbox.jira_fields). The state also records which issue and worklog
+ids the client was served, which the live ground truth needs. Every method takes `lock`, so
+mutations and reads never interleave; records are frozen, so callers render them after releasing
+the lock.
 """
 
 from __future__ import annotations
 
 import bisect
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from sandbox.jira_catalog import field_catalogue
 from sandbox.jql import Query
 from sandbox.model import JiraIssue, JiraProject, Worklog
 from sandbox.portfolio import Portfolio
@@ -76,6 +80,9 @@ class JiraState:
         self.next_history_id = max(histories, default=10000) + 1
         self.next_worklog_id = max(self.worklogs, default=10000) + 1
         self._searches: OrderedDict[tuple[Any, ...], list[int]] = OrderedDict()
+        self.fields: list[dict[str, Any]] = field_catalogue(portfolio.story_point_fields, portfolio.sprint_field_format)
+        # Custom fields added while the site runs, in creation order: issues serve them after the others.
+        self.added_fields: tuple[str, ...] = ()
 
     # -- reads -----------------------------------------------------------------------------------
     def readable(self, issue: JiraIssue) -> bool:
@@ -106,6 +113,21 @@ class JiraState:
             if issue is None or issue.project_key in self.revoked:
                 return 404, None
             return (403, None) if issue.id in self.restricted else (200, issue)
+
+    def field_catalogue(self) -> list[dict[str, Any]]:
+        """GET /rest/api/3/field as it is now (a copy: the caller may serialise it outside the lock)."""
+        with self.lock:
+            return copy.deepcopy(self.fields)
+
+    def field(self, field_id: str) -> dict[str, Any] | None:
+        """The live catalogue entry of `field_id` (not a copy), or None."""
+        with self.lock:
+            return next((f for f in self.fields if f["id"] == field_id), None)
+
+    def field_type(self, field_id: str) -> str | None:
+        """The `schema.type` the site declares for `field_id` now, or None."""
+        found = self.field(field_id)
+        return (found.get("schema") or {}).get("type") if found is not None else None
 
     def existing(self, ids: Iterable[int]) -> list[JiraIssue]:
         """The issues among `ids` that still exist, in the given order."""

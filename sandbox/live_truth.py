@@ -16,7 +16,12 @@ Trello and Confluence parts are the generation-time ones, since those sites do n
 - worklogs: existing worklogs of visible issues and of kept issues still readable, plus worklogs
   ever served (worklog/list or an issue's embedded `worklog` field) on visible or kept issues;
   worklogs_deleted: those of them deleted since.
-- sprints, documents, budgets: unchanged. projects: each project's figures over its visible issues.
+- sprints, documents, budgets: unchanged. projects: each project's figures over its visible issues;
+  its figures by date (days, weeks) and its planted scenarios stay the generation-time ones.
+- schema changes (sandbox.jira_fields) change no figure: an added custom field is in none, and a
+  story-points value a retyped field now holds as text ("5") is still the issue's estimate here.
+  pmhub counts such an issue unestimated on purpose (and reports it): compare its points with the
+  truth's minus those estimates.
 
 It only reaches the issue's own truth once the search index has caught up: with an index lag,
 advance the clock by the lag before the sync whose result is compared.

@@ -108,6 +108,10 @@ class JiraIssue:
 
     `story_points` is the estimate, kept in its project's points field (None = unestimated);
     `sprint_ids` is the Sprint field in the order sprints were added; `flagged` mirrors the Flagged field.
+    `field_values` are (field id, JSON value) pairs served instead of the modelled value, or for a
+    field the model has none of: custom fields added on the live site, and a modelled field whose
+    value is stored in another type since the field's type changed (story points as the text "5",
+    while `story_points` keeps the estimate 5.0; see sandbox.jira_fields). Generated issues have none.
     """
 
     id: int
@@ -130,6 +134,11 @@ class JiraIssue:
     flagged: bool
     histories: tuple[ChangeHistory, ...]
     worklogs: tuple[Worklog, ...]
+    field_values: tuple[tuple[str, Any], ...] = ()
+
+    def field_value(self, field_id: str) -> Any:
+        """The value `field_values` holds for `field_id`, or None."""
+        return next((value for fid, value in self.field_values if fid == field_id), None)
 
 
 @dataclass(frozen=True, slots=True)

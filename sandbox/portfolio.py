@@ -26,6 +26,8 @@ ENV_TOKEN = "PMHUB_SANDBOX_TOKEN"
 ENV_TRELLO_KEY = "PMHUB_SANDBOX_TRELLO_KEY"
 ENV_TRELLO_TOKEN = "PMHUB_SANDBOX_TRELLO_TOKEN"
 CONFLUENCE_SPACE = "PMO"
+# Board lists that are neither to do nor done by their name alone, and their category.
+WAIT_LISTS = {"Waiting": "in_progress"}
 
 
 @dataclass(frozen=True)
@@ -109,13 +111,14 @@ class Portfolio:
                         "key": f"${{{ENV_TRELLO_KEY}}}",
                         "token": f"${{{ENV_TRELLO_TOKEN}}}",
                         "boards": portfolio_boards,
-                        # The archived lists hold parked cards no name rule can place: the PMO says.
+                        # The archived lists hold parked cards no name rule can place, and a wait
+                        # state between working and done is work in progress: the PMO says.
                         "list_categories": {
-                            lst.name: "todo"
+                            lst.name: "todo" if lst.closed else WAIT_LISTS[lst.name]
                             for b in self.trello_boards
                             if b.in_portfolio
                             for lst in b.lists
-                            if lst.closed
+                            if lst.closed or lst.name in WAIT_LISTS
                         },
                     }
                 ],

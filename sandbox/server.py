@@ -62,7 +62,8 @@ class SandboxServer:
     boards, outside the portfolio (sandbox.trello_import); `portfolio` is then the extended one.
     `clock` is the site's "now", `state` the live Jira data; the mutation methods (touch,
     create_issues, delete_issues, move_issues, revoke_project, restrict_issues, delete_worklogs,
-    misreport_worklog_deletions) change it between two syncs and return what they changed.
+    misreport_worklog_deletions, and the schema changes add_custom_field and retype_field) change
+    it between two syncs and return what they changed.
     """
 
     def __init__(
@@ -171,7 +172,32 @@ class SandboxServer:
     def misreport_worklog_deletions(self, n: int, seed: int = 0) -> Changed:
         return self.mutations.misreport_worklog_deletions(n, seed)
 
+    # Schema changes (sandbox.jira_fields): GET /field changes at once, issues as they are rewritten.
+    def add_custom_field(
+        self,
+        name: str,
+        field_type: str = "number",
+        fraction: float = 0.2,
+        seed: int = 0,
+        ids: Sequence[int] | None = None,
+    ) -> Changed:
+        return self.mutations.add_custom_field(name, field_type, fraction, seed, ids)
+
+    def retype_field(
+        self,
+        field_id: str,
+        new_type: str = "string",
+        fraction: float = 1.0,
+        seed: int = 0,
+        ids: Sequence[int] | None = None,
+    ) -> Changed:
+        return self.mutations.retype_field(field_id, new_type, fraction, seed, ids)
+
     # Lookups for tests: the site's own view, whatever the account may see.
+    def fields(self) -> list[dict[str, Any]]:
+        """GET /rest/api/3/field as the site serves it now."""
+        return self.state.field_catalogue()
+
     def issue(self, issue_id: int) -> JiraIssue:
         """The issue as it is now, or as it was when deleted."""
         with self.state.lock:

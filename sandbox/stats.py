@@ -10,7 +10,7 @@ import threading
 from collections import Counter
 from typing import Any
 
-from sandbox.jira_catalog import STATUSES, field_catalogue
+from sandbox.jira_catalog import STATUSES
 from sandbox.jira_state import JiraState
 from sandbox.portfolio import Portfolio
 
@@ -64,7 +64,7 @@ def dataset_stats(portfolio: Portfolio, state: JiraState) -> dict[str, Any]:
         "sprints_by_board": {
             str(board): sprints.get(board, 0) for board in sorted(p.board_id for p in portfolio.jira_projects)
         },
-        "fields": len(field_catalogue(portfolio.story_point_fields, portfolio.sprint_field_format)),
+        "fields": len(state.fields),
         "statuses": len(STATUSES),
         "projects": projects,
     }

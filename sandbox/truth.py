@@ -1,7 +1,8 @@
 """Ground truth: the numbers a correct sync of the sandbox must reproduce.
 
-They are computed from the generated entities, and sprint figures are computed by replaying each
-issue's changelog from its creation state, so they also check that history and fields agree.
+They are computed from the generated entities, independently of pmhub: sprint figures
+(sandbox.sprint_truth) and figures by date (sandbox.daily_truth) replay each issue's changelog from
+its creation state and each board's actions, so they also check that history and fields agree.
 Only the configured portfolio counts: Jira projects APL/BOR/DRC, the three portfolio Trello boards
 and Confluence space PMO. The NOISE project, the extra board and space ENG are excluded.
 """
@@ -9,31 +10,30 @@ and Confluence space PMO. The NOISE project, the extra board and space ENG are e
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date
 
-from sandbox.jira_catalog import POINTS_FIELD_NAMES, SPRINT_FIELD, STATUS_BY_ID
+from sandbox.daily_truth import DayTruth, WeekTruth
 from sandbox.model import JiraIssue, Sprint, TrelloBoard
+from sandbox.replay import IssueState, is_done, state_at
+from sandbox.sprint_truth import SprintItem, SprintTruth, sprint_members, sprint_truth
 
-
-@dataclass(frozen=True)
-class SprintTruth:
-    """A closed sprint as Jira's sprint report counts it.
-
-    committed: issues in the sprint at `start`, not already in a done status then, with their story
-    points at `start` (unestimated = 0). completed: issues in the sprint at `complete` and in a done
-    status then, with their points at `complete`. Scope added mid-sprint is not committed but can be
-    completed; scope removed mid-sprint is committed but never completed.
-    """
-
-    sprint_id: int
-    name: str
-    start: datetime
-    complete: datetime
-    committed_points: float
-    committed_items: int
-    completed_points: float
-    completed_items: int
+__all__ = [
+    "DayTruth",
+    "GroundTruth",
+    "IssueState",
+    "ProjectTruth",
+    "SprintItem",
+    "SprintTruth",
+    "WeekTruth",
+    "jira_figures",
+    "project_figures",
+    "sprint_members",
+    "sprint_truth",
+    "state_at",
+    "status_items",
+    "trello_figures",
+]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,14 @@ class ProjectTruth:
     points_total / points_done: story points of its Jira issues, all / in a done status (unestimated = 0).
     worklog_hours: hours logged on its Jira issues. bac, currency, planned_start, planned_end: from the
     current version of its charter page. sprints: its closed sprints, oldest first.
+
+    days: one DayTruth per UTC day from its first item to the anchor (burn-up and cost so far, at
+    the rates of the portfolio's pmhub config). weeks: its Trello board's completed cards per ISO
+    week. planted: scenario name -> key of the issue the simulation scripted for it
+    (sandbox.jira_plant: "carried_over", "re_estimated", "added_mid_sprint", "done_before_start");
+    a scenario is missing where the project had too few closed sprints or issues. days, weeks and
+    planted are generation-time figures: a running sandbox's live truth keeps them as generated, it
+    does not replay mutations into them.
     """
 
     project_id: str
@@ -61,6 +69,19 @@ class ProjectTruth:
     points_done: float
     worklog_hours: float
     sprints: tuple[SprintTruth, ...]
+    days: tuple[DayTruth, ...] = ()
+    weeks: tuple[WeekTruth, ...] = ()
+    planted: dict[str, str] = field(default_factory=dict)
+
+    def day(self, day: date) -> DayTruth:
+        """The project at the end of `day` (KeyError outside its first-item..anchor range)."""
+        found = next((d for d in self.days if d.day == day), None)
+        if found is None:
+            raise KeyError(day)
+        return found
+
+    def sprint(self, sprint_id: int) -> SprintTruth:
+        return next(s for s in self.sprints if s.sprint_id == sprint_id)
 
 
 @dataclass(frozen=True)
@@ -112,92 +133,9 @@ class GroundTruth:
         return self.work_items_moved
 
 
-@dataclass(frozen=True)
-class IssueState:
-    status_id: str
-    sprint_ids: tuple[int, ...]
-    points: float | None
-
-
-def _sprint_ids(value: str | None) -> tuple[int, ...]:
-    return tuple(int(v) for v in value.split(",")) if value else ()
-
-
-def _points(value: str | None) -> float | None:
-    return float(value) if value else None
-
-
-def state_at(issue: JiraIssue, at: datetime) -> IssueState:
-    """The issue's status, sprints and points at `at`, replayed from the creation state."""
-    items = [(h.created, item) for h in issue.histories for item in h.items]
-    status, sprints, points = issue.status_id, issue.sprint_ids, issue.story_points
-    # Rewind: the "from" side of the first change of each field is its value at creation.
-    for fields, attr in (({"status"}, "status"), ({SPRINT_FIELD}, "sprints"), (POINTS_FIELD_NAMES.keys(), "points")):
-        first = next((item for _at, item in items if item.field_id in fields), None)
-        if first is None:
-            continue
-        if attr == "status":
-            status = first.from_value or status
-        elif attr == "sprints":
-            sprints = _sprint_ids(first.from_value)
-        else:
-            points = _points(first.from_value)
-    for when, item in items:
-        if when > at:
-            break
-        if item.field_id == "status":
-            status = item.to_value or status
-        elif item.field_id == SPRINT_FIELD:
-            sprints = _sprint_ids(item.to_value)
-        elif item.field_id in POINTS_FIELD_NAMES:
-            points = _points(item.to_value)
-    return IssueState(status, sprints, points)
-
-
-def _is_done(status_id: str) -> bool:
-    return STATUS_BY_ID[status_id].category.key == "done"
-
-
-def sprint_members(issues: Sequence[JiraIssue]) -> dict[int, list[JiraIssue]]:
-    """Sprint id -> the issues whose Sprint field ever held it: the only ones a sprint report can count."""
-    members: dict[int, list[JiraIssue]] = {}
-    for issue in issues:
-        ever = set(issue.sprint_ids)
-        for history in issue.histories:
-            for item in history.items:
-                if item.field_id == SPRINT_FIELD:
-                    ever.update(_sprint_ids(item.from_value), _sprint_ids(item.to_value))
-        for sprint_id in ever:
-            members.setdefault(sprint_id, []).append(issue)
-    return members
-
-
-def sprint_truth(sprint: Sprint, issues: Sequence[JiraIssue]) -> SprintTruth:
-    """The sprint report of `sprint` over `issues` (passing only sprint_members(...)[id] is enough)."""
-    assert sprint.start is not None and sprint.complete is not None
-    committed = [
-        s
-        for s in (state_at(i, sprint.start) for i in issues)
-        if sprint.id in s.sprint_ids and not _is_done(s.status_id)
-    ]
-    completed = [
-        s for s in (state_at(i, sprint.complete) for i in issues) if sprint.id in s.sprint_ids and _is_done(s.status_id)
-    ]
-    return SprintTruth(
-        sprint.id,
-        sprint.name,
-        sprint.start,
-        sprint.complete,
-        sum(s.points or 0.0 for s in committed),
-        len(committed),
-        sum(s.points or 0.0 for s in completed),
-        len(completed),
-    )
-
-
 def jira_figures(issues: Sequence[JiraIssue]) -> tuple[int, int, float, float, float]:
     """(items, done items, points, done points, worklog hours) of one project's issues."""
-    done = [i for i in issues if _is_done(i.status_id)]
+    done = [i for i in issues if is_done(i.status_id)]
     return (
         len(issues),
         len(done),

@@ -16,6 +16,14 @@ from sandbox.generator import generate
 from sandbox.server import SandboxServer
 
 ANCHOR = date(2026, 11, 2)
+CORE_COUNTS = {
+    "core.work_items": "work_items",
+    "core.status_changes": "status_changes",
+    "core.sprints": "sprints",
+    "core.worklogs": "worklogs",
+    "core.documents": "documents",
+    "core.budgets": "budgets",
+}
 
 
 @pytest.fixture(scope="session")
@@ -76,3 +84,29 @@ def jira() -> requests.Session:
     session = requests.Session()
     session.auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
     return session
+
+
+@pytest.fixture(scope="session")
+def synced(tmp_path_factory, portfolio, sandbox, sandbox_env):
+    """Two full syncs in a row of one warehouse as of ANCHOR, from the session sandbox (read only
+    afterwards): db, config, core row counts after the first sync, request counts of each."""
+    from pipelines.run_sync import run_sync
+    from pipelines.warehouse import connect
+
+    folder = tmp_path_factory.mktemp("sync")
+    config = write_config(folder / "pmhub.yaml", portfolio.pmhub_config(sandbox.url))
+    db = folder / "pmhub.duckdb"
+    before = sandbox.request_count
+    first = run_sync(config, db, as_of=ANCHOR)
+    assert first.success, first.message
+    with connect(db, read_only=True) as conn:
+        counts_first = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CORE_COUNTS}
+    middle = sandbox.request_count
+    second = run_sync(config, db, as_of=ANCHOR)
+    assert second.success, second.message
+    return {
+        "db": db,
+        "config": config,
+        "counts_first": counts_first,
+        "requests": (middle - before, sandbox.request_count - middle),
+    }

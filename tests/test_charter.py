@@ -89,3 +89,11 @@ def test_entity_expansion_and_dtd_are_refused():
     bomb = '<!DOCTYPE x [<!ENTITY a "aaaa">]><p>&a;</p>'
     with pytest.raises(CharterError, match=r"not well-formed|DTD"):
         parse_charter(bomb, "evil")
+
+
+def test_planned_sprints_make_a_sprint_planned_release_and_a_bad_count_is_refused():
+    rows = {"Budget": "€500,000", "Start date": "2024-01-01", "End date": "2024-05-20"}
+    assert parse_charter(page(rows), "R").planned_sprints is None
+    assert parse_charter(page({**rows, "Planned sprints": "10"}), "R").planned_sprints == 10
+    with pytest.raises(CharterError, match="'Planned sprints': 'ten' is not a whole number"):
+        parse_charter(page({**rows, "Planned sprints": "ten"}), "R")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-import duckdb
 import pytest
 
-from models.config import PmhubConfig, Project, Settings
+from models.config import PmhubConfig, Settings
 from models.forecast import day_for_confidence, simulate_finish_days
-from pipelines.transform import build_core, build_marts, prepare_meta
-from pipelines.warehouse import ensure_base_schema
+from pipelines.transform import build_marts
+from tests.metric_warehouse import MetricWarehouse
 
 # metrics.md §3.3: P(done within d days) for history [0, 1, 1, 2, 0, 3, 1] and 5 items, exact
 EXACT_WITHIN = [
@@ -56,37 +55,18 @@ FLOW = {
 AS_OF = date(2024, 3, 7)
 
 
-def _at(day: str | None) -> datetime | None:
-    return datetime.fromisoformat(f"2024-{day}T10:00:00+00:00") if day else None
+def _day(day: str | None) -> str | None:
+    return f"2024-{day}" if day else None
 
 
 @pytest.fixture()
 def flow_warehouse():
-    """An empty warehouse built by the real pipeline, then core rows of the worked example."""
-    conn = duckdb.connect()
-    ensure_base_schema(conn)
-    config = PmhubConfig(portfolio=[Project(id="apollo", name="Apollo")])
-    prepare_meta(conn, config, AS_OF)
-    build_core(conn, config, AS_OF)
-    conn.execute("DELETE FROM core.projects")
-    conn.execute("INSERT INTO core.projects VALUES ('apollo', 'Apollo')")
+    """An empty warehouse built by the real pipeline, then the items of the worked example."""
+    w = MetricWarehouse.empty(["apollo"], AS_OF)
     for key, (created, started, done) in FLOW.items():
-        conn.execute(
-            """INSERT INTO core.work_items (item_id, source_id, container_id, project_id, external_id, status,
-                   status_category, created_at, started_at, done_at, is_deleted)
-               VALUES (?, 'jira:x', 'jira:x:project:1', 'apollo', ?, ?, ?, ?, ?, ?, false)""",
-            [
-                key,
-                key,
-                "Done" if done else "In Progress",
-                "done" if done else "in_progress",
-                _at(created),
-                _at(started),
-                _at(done),
-            ],
-        )
-    yield conn
-    conn.close()
+        w.item(key, "apollo", f"2024-{created}", started=_day(started), done=_day(done))
+    yield w.conn
+    w.conn.close()
 
 
 @pytest.mark.parametrize(
@@ -134,7 +114,8 @@ def test_a_forecast_after_the_planned_end_turns_the_project_amber_or_red_with_th
     # planned to start after the as-of date: no PV yet, so no SPI, and no cost data, so no CPI;
     # only the forecast (P85 2024-03-10) against the planned end can grade the project
     flow_warehouse.execute(
-        "INSERT INTO core.budgets VALUES ('apollo', 'EUR', 1000, '2024-03-08', '2024-03-09', 'config')"
+        "INSERT INTO core.budgets BY NAME SELECT 'apollo' AS project_id, 'EUR' AS currency, 1000 AS bac, "
+        "DATE '2024-03-08' AS planned_start, DATE '2024-03-09' AS planned_end, 'config' AS source"
     )
     late = "P85 forecast 2024-03-10 is 1 day after the planned end 2024-03-09"
 

@@ -5,40 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipelines.cli import main
-from pipelines.run_sync import run_sync
 from pipelines.warehouse import connect
-from tests.conftest import ANCHOR, write_config
-
-CORE_COUNTS = {
-    "core.work_items": "work_items",
-    "core.status_changes": "status_changes",
-    "core.sprints": "sprints",
-    "core.worklogs": "worklogs",
-    "core.documents": "documents",
-    "core.budgets": "budgets",
-}
-
-
-@pytest.fixture(scope="module")
-def synced(tmp_path_factory, portfolio, sandbox, sandbox_env):
-    """Two syncs in a row of one warehouse; request counts of each."""
-    folder = tmp_path_factory.mktemp("sync")
-    config = write_config(folder / "pmhub.yaml", portfolio.pmhub_config(sandbox.url))
-    db = folder / "pmhub.duckdb"
-    before = sandbox.request_count
-    first = run_sync(config, db, as_of=ANCHOR)
-    assert first.success, first.message
-    with connect(db, read_only=True) as conn:
-        counts_first = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CORE_COUNTS}
-    middle = sandbox.request_count
-    second = run_sync(config, db, as_of=ANCHOR)
-    assert second.success, second.message
-    return {
-        "db": db,
-        "config": config,
-        "counts_first": counts_first,
-        "requests": (middle - before, sandbox.request_count - middle),
-    }
+from tests.conftest import ANCHOR, CORE_COUNTS, write_config
 
 
 def test_core_row_counts_equal_ground_truth(synced, portfolio):

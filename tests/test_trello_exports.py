@@ -27,6 +27,7 @@ FILES = sorted(EXPORTS.glob("*.json")) if EXPORTS.is_dir() else []
 if not FILES:
     pytest.skip(f"no Trello exports in {EXPORTS}", allow_module_level=True)
 
+UNMAPPED_CHECK = "check trello_lists_mapped failed on core_tables"
 # (export file name, test name) -> why pmhub's pipeline gets that export wrong (xfail, strict).
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
@@ -50,6 +51,11 @@ class Synced:
     project_id: str
     success: bool
     message: str
+
+    @property
+    def loaded(self) -> bool:
+        """Core was built: the sync succeeded, or only the unmapped-lists check stopped the marts."""
+        return self.success or self.message.startswith(UNMAPPED_CHECK)
 
 
 def _instant(text: str) -> datetime:
@@ -107,14 +113,32 @@ def _container(synced: Synced) -> str:
     return f"{synced.source_id}:board:{synced.expected.board_id}"
 
 
-def test_sync_succeeds(request, synced):
+def test_sync_succeeds_unless_lists_holding_cards_are_unmapped(request, synced):
+    """A board whose lists no rule places loads whole, but its marts wait until the PMO names them."""
     _known_failure(request, synced)
-    assert synced.success, synced.message
+    unmapped = _unmapped_lists_holding_cards(synced)
+    if not unmapped:
+        assert synced.success, synced.message
+        return
+    assert not synced.success and synced.message.startswith(UNMAPPED_CHECK), synced.message
+    assert f"list {sorted(unmapped)[0]!r}" in synced.message  # the one-line reason names them in order
+
+
+def _unmapped_lists_holding_cards(synced: Synced) -> list[str]:
+    if synced.name not in DEFENDED:
+        return []
+    board = json.loads((EXPORTS / synced.name).read_text(encoding="utf-8"))
+    holding = Counter(card["idList"] for card in board["cards"])
+    return [
+        lst["name"]
+        for lst, (_category, rule) in zip(board["lists"], DEFENDED[synced.name], strict=True)
+        if rule == "default" and holding[lst["id"]]
+    ]
 
 
 def test_work_items_are_the_exports_cards(request, synced):
     _known_failure(request, synced)
-    assert synced.success, synced.message
+    assert synced.loaded, synced.message
     rows = warehouse_rows(
         synced.db,
         "SELECT external_id, item_id, project_id, is_deleted FROM core.work_items WHERE source_id = ?",
@@ -134,7 +158,7 @@ def test_work_items_are_the_exports_cards(request, synced):
 
 def test_status_changes_are_the_exports_list_moves(request, synced):
     _known_failure(request, synced)
-    assert synced.success, synced.message
+    assert synced.loaded, synced.message
     rows = warehouse_rows(
         synced.db,
         """SELECT w.external_id, s.changed_at, s.from_status, s.to_status
@@ -149,7 +173,7 @@ def test_status_changes_are_the_exports_list_moves(request, synced):
 
 def test_every_list_of_the_export_is_categorized(request, synced):
     _known_failure(request, synced)
-    assert synced.success, synced.message
+    assert synced.loaded, synced.message
     rows = warehouse_rows(
         synced.db,
         "SELECT list_id FROM meta.list_categories WHERE source_id = ? AND board_id = ?",
@@ -176,6 +200,7 @@ DEFENDED = {
 
 def test_list_categories_are_the_ones_we_defend(request, synced):
     _known_failure(request, synced)
+    assert synced.loaded, synced.message
     if synced.name not in DEFENDED:
         pytest.skip("a single-card export has no lists of its own")
     board = json.loads((EXPORTS / synced.name).read_text(encoding="utf-8"))

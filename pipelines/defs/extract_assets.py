@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,27 +66,56 @@ TOOLS = {
 }
 
 
+# Sources of one tool are extracted side by side (they are different sites, boards or credentials,
+# each with its own rate limiter); the three tools run in parallel steps under a multiprocess executor.
+MAX_PARALLEL_SOURCES = 8
+
+
+def _land_source(
+    pmhub: PmhubResource, tool: Tool, config: PmhubConfig, source: Any, state: dict[str, Any]
+) -> dict[str, Any]:
+    """Extract one source into its own landing batch; a failure leaves no batch."""
+    source_id = f"{tool.name}:{source.name}"
+    progress.info("extracting %s…", source_id)
+    client = tool.client(source_id, source)
+    writer = LandingWriter(pmhub.landing(), source_id)
+    try:
+        result = tool.extract(
+            source, client, SourceState.from_json(state.get(source_id), pmhub.full_refresh), writer,
+            **tool.options(config, source),
+        )  # fmt: skip
+    except BaseException:
+        writer.abort()
+        raise
+    stats = client.stats.as_dict()
+    writer.commit(result.cursors, {**stats, "warnings": result.warnings})
+    for warning in result.warnings:
+        progress.warning("%s", warning)
+    # The cursor window this run read: from the committed cursors it started at to the ones it lands.
+    window = {"cursors_from": state.get(source_id, {}).get("cursors", {}), "cursors_to": dict(result.cursors)}
+    return {"records": sum(result.counts.values()), **stats, "warnings": len(result.warnings), **window}
+
+
 def land_tool(pmhub: PmhubResource, tool: Tool) -> dg.MaterializeResult[None]:
-    """Extract every source of one tool into its own landing batch; a failure leaves no batch."""
+    """Extract every source of one tool, in parallel, each into its own landing batch. Sources that
+    succeed keep their batch even when another fails; the step then fails with the first error."""
     started = time.perf_counter()
-    per_source: dict[str, dict[str, Any]] = {}
     config = pmhub.config()
-    for source in tool.sources(config):
-        source_id = f"{tool.name}:{source.name}"
-        progress.info("extracting %s…", source_id)
-        client = tool.client(source_id, source)
-        state = SourceState.from_json(read_extract_state(pmhub.warehouse_file()).get(source_id), pmhub.full_refresh)
-        writer = LandingWriter(pmhub.landing(), source_id)
-        try:
-            result = tool.extract(source, client, state, writer, **tool.options(config, source))
-        except BaseException:
-            writer.abort()
-            raise
-        stats = client.stats.as_dict()
-        writer.commit(result.cursors, {**stats, "warnings": result.warnings})
-        for warning in result.warnings:
-            progress.warning("%s", warning)
-        per_source[source_id] = {"records": sum(result.counts.values()), **stats, "warnings": len(result.warnings)}
+    sources = tool.sources(config)
+    state = read_extract_state(pmhub.warehouse_file())
+    per_source: dict[str, dict[str, Any]] = {}
+    failures: list[tuple[str, BaseException]] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL_SOURCES, len(sources)))) as pool:
+        futures = {f"{tool.name}:{s.name}": pool.submit(_land_source, pmhub, tool, config, s, state) for s in sources}
+        for source_id, future in futures.items():
+            try:
+                per_source[source_id] = future.result()
+            except Exception as error:  # every source's failure is reported; the first is raised
+                failures.append((source_id, error))
+    for source_id, later in failures[1:]:
+        progress.error("%s failed too: %s", source_id, later)
+    if failures:
+        raise failures[0][1]
     totals: dict[str, float] = {}
     for stats in per_source.values():
         for key, value in stats.items():

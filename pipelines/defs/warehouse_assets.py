@@ -1,4 +1,4 @@
-"""Assets that write DuckDB: load landing batches, build core, build marts. One writer at a time."""
+"""Assets that write DuckDB: load landing batches, build core, build marts, publish. One writer at a time."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import dagster as dg
 from pipelines.defs.extract_assets import confluence_landing, jira_landing, trello_landing
 from pipelines.defs.resources import PmhubResource
 from pipelines.progress import progress
+from pipelines.publish import publish_snapshot, published_file
 from pipelines.transform import build_core, build_marts
 from pipelines.warehouse import connect, extract_state, load_batches, write_extract_state
 
@@ -66,3 +67,21 @@ def mart_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     with connect(pmhub.warehouse_file()) as conn:
         report = build_marts(conn, pmhub.config(), pmhub.as_of_date())
     return dg.MaterializeResult(metadata={**report.rows, "duration_s": round(time.perf_counter() - started, 3)})
+
+
+@dg.asset(group_name="warehouse", deps=[mart_tables], pool=WRITER_POOL, kinds={"duckdb"})
+def published_snapshot(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
+    """The read-only copy analysts and `pmhub query` open, replaced by atomic rename only after the
+    blocking checks passed and the marts were built."""
+    started = time.perf_counter()
+    warehouse = pmhub.warehouse_file()
+    progress.info("publishing the snapshot…")
+    with connect(warehouse) as conn:
+        counts = publish_snapshot(conn, warehouse)
+    return dg.MaterializeResult(
+        metadata={
+            "published": str(published_file(warehouse)),
+            **{f"{table} live rows": n for table, n in counts.items()},
+            "duration_s": round(time.perf_counter() - started, 3),
+        }
+    )

@@ -4,6 +4,10 @@
 -- the P85 date of mart.forecast (filled before these files run). RAG: red when CPI or SPI is below
 -- rag_red or the P85 forecast lands more than rag_red_late_days after the planned end; amber below
 -- rag_amber or later than rag_amber_late_days; unknown when none of the three can be computed.
+-- Beside the numbers, how far to trust them: the share of items with an estimate, the share of done
+-- items whose start is known (what cycle time rests on), whether a budget and cost data exist, and
+-- the project's containers that are missing from the synced data or whose source was last read
+-- more than settings.stale_after_hours ago (a failed extract leaves its source's last read behind).
 WITH s AS (SELECT * FROM meta.settings),
 progress AS (
     SELECT project_id, arg_max(pct_complete_points, as_of) AS pct_points,
@@ -20,6 +24,25 @@ progress AS (
     FROM ranked CROSS JOIN s WHERE recency <= s.velocity_sprints GROUP BY 1
 ), evm AS (
     SELECT project_id, arg_max(cpi, as_of) AS cpi, arg_max(spi, as_of) AS spi FROM mart.budget_variance GROUP BY 1
+), done_items AS (
+    SELECT project_id, count(*) AS done, count(started_at) AS with_start FROM core.work_items
+    WHERE status_category = 'done' AND NOT is_deleted AND project_id IS NOT NULL GROUP BY 1
+), last_read AS (
+    SELECT source_id, max((manifest ->> '$.created_at')::TIMESTAMPTZ) AS read_at FROM meta.batches GROUP BY 1
+), container_health AS (
+    SELECT m.project_id,
+           string_agg(CASE WHEN c.container_id IS NULL THEN printf('%s %s: not in the synced data', m.source_id, m.ref)
+                           ELSE printf('%s %s: last read %s UTC, %d h ago', m.source_id, m.ref,
+                                       strftime(l.read_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M'),
+                                       date_diff('hour', l.read_at, now())) END, '; '
+                      ORDER BY m.source_id, m.ref) AS stale_containers
+    FROM meta.cfg_containers m CROSS JOIN s
+    LEFT JOIN core.containers c ON c.source_id = m.source_id AND c.tool = m.tool
+     AND m.ref = CASE m.tool WHEN 'trello' THEN c.external_id ELSE c.key END
+    LEFT JOIN last_read l ON l.source_id = m.source_id
+    WHERE c.container_id IS NULL OR l.read_at IS NULL
+       OR l.read_at < now() - to_milliseconds(CAST(s.stale_after_hours * 3600000 AS BIGINT))
+    GROUP BY 1
 ), joined AS (
     SELECT p.project_id, p.name,
            CASE WHEN coalesce(pr.coverage, 0) >= s.coverage THEN pr.pct_points ELSE pr.pct_items END AS pct_complete,
@@ -28,12 +51,18 @@ progress AS (
            CASE WHEN v.sprints > 0 THEN v.sprint_avg ELSE v.week_avg END AS velocity_avg,
            CASE WHEN v.sprints > 0 THEN 'points/sprint' WHEN v.week_avg IS NOT NULL THEN 'items/week' END
                AS velocity_unit,
-           e.cpi, e.spi, b.planned_end, s.rag_red, s.rag_amber
+           e.cpi, e.spi, b.planned_end, s.rag_red, s.rag_amber,
+           pr.coverage AS estimate_coverage, d.with_start / d.done AS done_with_start_share,
+           b.project_id IS NOT NULL AS has_budget,
+           EXISTS (SELECT 1 FROM core.cost_entries c WHERE c.project_id = p.project_id) AS has_cost_data,
+           h.stale_containers
     FROM core.projects p CROSS JOIN s
     LEFT JOIN progress pr USING (project_id)
     LEFT JOIN velocity v USING (project_id)
     LEFT JOIN evm e USING (project_id)
     LEFT JOIN core.budgets b USING (project_id)
+    LEFT JOIN done_items d USING (project_id)
+    LEFT JOIN container_health h USING (project_id)
 ), graded AS (
     SELECT j.*, f.p85_date, date_diff('day', j.planned_end, f.p85_date) AS late_days,
            s.rag_amber_late_days, s.rag_red_late_days
@@ -54,5 +83,6 @@ SELECT project_id, name, pct_complete, pct_basis, velocity_avg, velocity_unit, c
                      THEN printf('P85 forecast %s is %d day%s after the planned end %s',
                                  p85_date, late_days, CASE WHEN late_days = 1 THEN '' ELSE 's' END, planned_end)
                 END,
-                CASE WHEN cpi IS NULL THEN 'no cost data' END), '') END AS rag_reason
+                CASE WHEN cpi IS NULL THEN 'no cost data' END), '') END AS rag_reason,
+       estimate_coverage, done_with_start_share, has_budget, has_cost_data, stale_containers
 FROM graded

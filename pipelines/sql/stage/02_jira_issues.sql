@@ -1,12 +1,13 @@
 -- One row per Jira issue, current state (pending_jira_issues: all raw issues, or on an incremental
 -- build only those landed since the last one, see transform.stage_jira_issues), with the story-points field of its project and the site's
 -- sprint field resolved (field ids come from meta.issue_fields, validated as customfield_<n>).
+-- story_points_unread: the story-points value when it is not a number (reported, not cast).
 -- Each payload is parsed once into a struct (json_transform): repeated ->> paths would re-parse the
 -- whole document per path, which at 100,000 issues costs minutes and gigabytes.
 CREATE OR REPLACE TABLE stage.jira_issues AS
 WITH parsed AS (
     SELECT r.source_id, r.id, r.batch_id, r.j,
-           TRY_CAST(json_extract_string(r.payload, '$.fields.' || f.story_points_field) AS DOUBLE) AS story_points
+           json_extract(r.payload, '$.fields.' || f.story_points_field) AS points_json
     FROM (
         SELECT source_id, id, batch_id, payload,
                json_transform(payload, '{"key": "VARCHAR", "fields": {
@@ -44,7 +45,11 @@ SELECT
     pmhub_ts(p.j.fields.updated) AS updated_at,
     pmhub_ts(p.j.fields.resolutiondate) AS resolved_at,
     TRY_CAST(p.j.fields.duedate AS DATE) AS due_date,
-    p.story_points,
+    -- Only a JSON number is an estimate: a value of another type (the field changed type on the
+    -- site) is never cast; it is kept aside for the report, and the raw payload keeps it whole.
+    CASE WHEN json_type(p.points_json) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN p.points_json::DOUBLE END AS story_points,
+    CASE WHEN json_type(p.points_json) NOT IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'NULL')
+         THEN left(p.points_json::VARCHAR, 40) END AS story_points_unread,
     p.j.fields.timeoriginalestimate / 3600.0 AS estimate_hours,
     p.j.fields.parent.id AS parent_ext
 FROM parsed p

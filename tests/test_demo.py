@@ -1,0 +1,43 @@
+"""`pmhub demo` end to end: the portfolio it prints is what `pmhub query` reads from mart.portfolio."""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.cli import main
+
+# The demo's cells, formatted by SQL from the published mart (NULL shows as an em dash in both).
+SAME_CELLS = """
+SELECT name,
+       printf('%.1f%% (%s)', pct_complete * 100, pct_basis),
+       coalesce(printf('%.1f %s', velocity_avg, velocity_unit), '—'),
+       coalesce(printf('%.2f', cpi), '—'), coalesce(printf('%.2f', spi), '—'),
+       coalesce(forecast_p85::VARCHAR, '—'), coalesce(planned_end::VARCHAR, '—'), rag_status,
+       printf('%.1f%%', estimate_coverage * 100), printf('%.1f%%', done_with_start_share * 100),
+       CASE WHEN has_budget THEN 'yes' ELSE 'no' END, CASE WHEN has_cost_data THEN 'yes' ELSE 'no' END
+FROM mart.portfolio ORDER BY name
+"""
+
+
+def _table_rows(text: str) -> list[list[str]]:
+    """Body rows of a printed table (cells are separated by two or more spaces)."""
+    lines = text.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
+    body = []
+    for line in lines[rule + 1 :]:
+        if not line.strip() or line.startswith("("):
+            break
+        body.append(re.split(r"\s{2,}", line.strip()))
+    return body
+
+
+def test_demo_prints_the_portfolio_with_data_quality_and_query_gives_the_same_numbers(tmp_path, capsys):
+    db = tmp_path / "demo" / "demo.duckdb"
+    assert main(["demo", "--db", str(db)]) == 0
+    printed = capsys.readouterr().out
+    demo_rows = _table_rows(printed)
+    assert [r[0] for r in demo_rows] == ["Apollo", "Borealis", "Cygnus", "Draco"]
+    assert all(len(r) == 12 for r in demo_rows), demo_rows
+    assert re.search(r"^\d of 4 projects have a budget, \d have cost data", printed, re.MULTILINE)
+    assert main(["query", "--db", str(db), SAME_CELLS]) == 0
+    assert _table_rows(capsys.readouterr().out) == demo_rows
