@@ -67,6 +67,10 @@ def test_a_failing_blocking_check_stops_the_marts_and_keeps_the_snapshot(tmp_pat
         assert "check story_points_resolved failed on core_tables" in err
         assert "customfield_99999 from config does not exist on the site" in err
         assert _digest(published) == kept
+        assert main(["status", "--db", str(db)]) != 0
+        status = capsys.readouterr().out
+        assert "check story_points_resolved failed on core_tables" in status, status
+        assert "customfield_99999 from config does not exist on the site" in status
         with duckdb.connect(str(db), read_only=True) as conn:
             # the loader and core ran (the new issues are there), the marts did not
             assert conn.execute(JIRA_ITEMS).fetchone()[0] > 0
