@@ -12,6 +12,7 @@ mutated between two syncs, and its ground truth follows (sandbox.live_truth).
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -45,6 +46,14 @@ from sandbox.trello_api import TrelloApi
 from sandbox.trello_import import TrelloExport, portfolio_with_trello_exports
 from sandbox.trello_mutations import TrelloBoards
 from sandbox.truth import GroundTruth
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away mid-answer (a killed sync) is not the server's error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class SandboxServer:
@@ -117,7 +126,7 @@ class SandboxServer:
         self._admin = AdminApi(self)
         self._log: list[tuple[str, str]] = []
         self._log_lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), _handler_class(self))
+        self._httpd = _Server((host, port), _handler_class(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
