@@ -308,8 +308,8 @@ def substitute_env(value: Any, env: Mapping[str, str], missing: list[str]) -> An
     return value
 
 
-def parse_config(text: str, env: Mapping[str, str], origin: str = "config") -> PmhubConfig:
-    """Parse config YAML text, substituting `${VAR}` from `env`; raise ConfigError on any problem."""
+def parse_tree(text: str, origin: str = "config") -> dict[str, Any]:
+    """The config YAML as a mapping, `${VAR}` left as written; ConfigError when it is not one."""
     try:
         tree = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -317,9 +317,31 @@ def parse_config(text: str, env: Mapping[str, str], origin: str = "config") -> P
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{origin}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
     if tree is None:
-        tree = {}
+        return {}
     if not isinstance(tree, dict):
         raise ConfigError(f"{origin}: the top level must be a mapping (warehouse/sources/portfolio/rates)")
+    return tree
+
+
+def env_names(value: Any) -> set[str]:
+    """The names of every `${VAR}` in the strings of a parsed YAML tree."""
+    if isinstance(value, str):
+        return set(_ENV_REF.findall(value))
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return set().union(*(env_names(v) for v in items))
+
+
+def validation_error(exc: ValidationError, origin: str, within: str = "") -> ConfigError:
+    """The first problem pydantic found, as one line naming its place (`within` prefixes it)."""
+    first = exc.errors()[0]
+    loc = ".".join([*([within] if within else []), *(str(p) for p in first["loc"])]) or "(top level)"
+    more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+    return ConfigError(f"{origin}: {loc}: {first['msg']}{more}")
+
+
+def parse_config(text: str, env: Mapping[str, str], origin: str = "config") -> PmhubConfig:
+    """Parse config YAML text, substituting `${VAR}` from `env`; raise ConfigError on any problem."""
+    tree = parse_tree(text, origin)
     missing: list[str] = []
     resolved = substitute_env(tree, env, missing)
     if missing:
@@ -328,7 +350,4 @@ def parse_config(text: str, env: Mapping[str, str], origin: str = "config") -> P
     try:
         return PmhubConfig.model_validate(resolved)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise ConfigError(f"{origin}: {loc}: {first['msg']}{more}") from None
+        raise validation_error(exc, origin) from None

@@ -10,57 +10,39 @@ are noted by name (their values are masked in messages) and never resolved.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from models.config import ConfigError, PmhubConfig, Schedule, Settings, substitute_env
-from pipelines.config_file import warehouse_path
+from models.config import (
+    ConfigError,
+    PmhubConfig,
+    Schedule,
+    Settings,
+    env_names,
+    parse_tree,
+    substitute_env,
+    validation_error,
+)
+from pipelines.config_file import read_config_text, warehouse_path
 
 TOOLS = ("jira", "trello", "confluence")
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 M = TypeVar("M", bound=BaseModel)
 
 
 def read_tree(path: str | Path) -> dict[str, Any]:
     """The config file as a YAML mapping, `${VAR}` left as written; ConfigError (one line) otherwise."""
-    file = Path(path)
-    try:
-        tree = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{file}: config file not found") from None
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read config file ({exc.strerror})") from None
-    except yaml.YAMLError:
-        raise ConfigError(f"{file}: not valid YAML (run `pmhub check --config {file}`)") from None
-    if tree is None:
-        return {}
-    if not isinstance(tree, dict):
-        raise ConfigError(f"{file}: the top level must be a mapping (warehouse/sources/portfolio/rates)")
-    return tree
+    return parse_tree(read_config_text(path), str(path))
 
 
 def _section(tree: Mapping[str, Any], name: str, model: type[M], origin: Path) -> M:
     try:
         return model.model_validate(tree.get(name) or {})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join([name, *(str(p) for p in first["loc"])])
-        raise ConfigError(f"{origin}: {loc}: {first['msg']}") from None
-
-
-def _env_names(value: Any) -> set[str]:
-    if isinstance(value, str):
-        return set(_ENV_REF.findall(value))
-    if isinstance(value, list | dict):
-        items = value.values() if isinstance(value, dict) else value
-        return set().union(*(_env_names(v) for v in items)) if items else set()
-    return set()
+        raise validation_error(exc, str(origin), within=name) from None
 
 
 def read_schedule(path: str | Path) -> Schedule:
@@ -113,6 +95,6 @@ def read_outline(
         path=file,
         warehouse=warehouse_path(file, PmhubConfig.model_construct(warehouse=warehouse), warehouse_override),
         sources=tuple(names),
-        secret_names=frozenset(_env_names(tree)),
+        secret_names=frozenset(env_names(tree)),
         stale_after_hours=stale,
     )
