@@ -8,6 +8,19 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines.meta_tables import table_exists
+
+# Each core table's id column.
+KEYS = {
+    "core.work_items": "item_id",
+    "core.sprints": "sprint_id",
+    "core.worklogs": "worklog_id",
+    "core.documents": "document_id",
+    "core.people": "person_id",
+    "core.containers": "container_id",
+    "core.budgets": "project_id",
+}
+
 # (child table, column, parent table, parent column): every non-NULL child value must exist.
 REFERENCES = (
     ("core.work_items", "container_id", "core.containers", "container_id"),
@@ -35,6 +48,15 @@ COUNTED = {
 }
 
 
+def duplicate_ids(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    found = []
+    for table, column in KEYS.items():
+        row = conn.execute(f"SELECT count(*) - count(DISTINCT {column}) FROM {table}").fetchone()  # noqa: S608
+        if row and row[0]:
+            found.append(f"{table}: {row[0]} duplicate {column} values")
+    return found
+
+
 def orphan_references(conn: duckdb.DuckDBPyConnection) -> list[str]:
     found = []
     for child, column, parent, key in REFERENCES:
@@ -54,9 +76,7 @@ def unresolved_story_points(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 def published_counts(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
     """The row counts recorded when the current snapshot was published (none before the first)."""
-    if not conn.execute(
-        "SELECT 1 FROM information_schema.tables WHERE table_schema = 'meta' AND table_name = 'published_counts'"
-    ).fetchone():
+    if not table_exists(conn, "meta", "published_counts"):
         return {}
     rows = conn.execute("SELECT table_name, live, deleted FROM meta.published_counts").fetchall()
     return {str(t): (int(live), int(deleted)) for t, live, deleted in rows}

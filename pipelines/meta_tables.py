@@ -1,4 +1,5 @@
-"""Small `meta.*` tables that are rewritten whole on every build (config, decisions, problems)."""
+"""Small `meta.*` tables that are rewritten whole on every build (config, decisions, problems),
+and whether a table exists yet."""
 
 from __future__ import annotations
 
@@ -13,3 +14,10 @@ def replace_meta_table(conn: duckdb.DuckDBPyConnection, table: str, ddl: str, ro
     if rows:
         marks = ", ".join("?" for _ in rows[0])
         conn.executemany(f"INSERT INTO meta.{table} VALUES ({marks})", rows)  # noqa: S608 - literal table names
+
+
+def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    row = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, table]
+    ).fetchone()
+    return bool(row and row[0])

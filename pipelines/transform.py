@@ -30,7 +30,7 @@ from models.fields import (
 )
 from models.schema import CORE_TABLES, MART_TABLES
 from pipelines.forecast import write_forecast
-from pipelines.meta_tables import replace_meta_table
+from pipelines.meta_tables import replace_meta_table, table_exists
 from pipelines.parsed import parse_sql, refresh_parsed, select_raw_rows
 from pipelines.schema_drift import record_schema_changes
 from pipelines.trello_meta import unmapped_list_problems, write_trello_meta
@@ -143,7 +143,7 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection, texts: dict[str, str]) ->
     conn.execute("CREATE TABLE IF NOT EXISTS meta.stage_state (fingerprint VARCHAR)")
     conn.execute("CREATE TABLE IF NOT EXISTS meta.staged_issue_fields AS SELECT * FROM meta.issue_fields LIMIT 0")
     previous = conn.execute("SELECT fingerprint FROM meta.stage_state").fetchone()
-    staged = all(_exists(conn, "stage", table) for table in _PAYLOAD_STAGES.values())
+    staged = all(table_exists(conn, "stage", table) for table in _PAYLOAD_STAGES.values())
     conn.execute("DROP VIEW IF EXISTS pending_jira_issues")
     conn.execute("DROP TABLE IF EXISTS pending_jira_issues")
     incremental = staged and previous is not None and previous[0] == fingerprint
@@ -181,13 +181,6 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection, texts: dict[str, str]) ->
     conn.execute("DELETE FROM meta.staged_issue_fields")
     conn.execute("INSERT INTO meta.staged_issue_fields SELECT * FROM meta.issue_fields")
     return incremental
-
-
-def _exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, table]
-    ).fetchone()
-    return bool(row and row[0])
 
 
 def _run_layer(conn: duckdb.DuckDBPyConnection, layer: str, tables: dict[str, Any], report: TransformReport) -> None:
