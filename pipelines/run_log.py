@@ -25,10 +25,12 @@ from pydantic import BaseModel, SecretStr
 
 from connectors.errors import one_line
 from connectors.redact import Scrubber
+from pipelines.defs.extract_assets import EXTRACT_ASSETS
 
 RUN_LOG_SUFFIX = ".runs.jsonl"
 FIGURES = ("records", "requests", "retries", "throttled", "errors", "wait_seconds", "warnings")
-EXTRACT_STEPS = {"jira": "jira_landing", "trello": "trello_landing", "confluence": "confluence_landing"}
+# Tool → the step (asset key) that extracts it.
+EXTRACT_STEPS = {tool: asset.key.to_user_string() for tool, asset in EXTRACT_ASSETS.items()}
 REASON_LIMIT = 500
 
 

@@ -59,6 +59,14 @@ def warehouse_rows(db: Path, sql: str, params=()) -> list[tuple]:
         return conn.execute(sql, list(params)).fetchall()
 
 
+def warehouse_contents(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every core and mart contract table, sorted, to compare two warehouses whole."""
+    from models.schema import CORE_TABLES, MART_TABLES
+
+    tables = [f"core.{t}" for t in CORE_TABLES] + [f"mart.{t}" for t in MART_TABLES]
+    return {t: sorted(warehouse_rows(db, f"SELECT * FROM {t}"), key=repr) for t in tables}
+
+
 def sync_tools(config: Path, db: Path, *tools: str):
     """`run_sync` of only these tools as of ANCHOR; fails the test with the sync's message."""
     from pipelines.run_sync import run_sync

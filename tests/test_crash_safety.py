@@ -11,10 +11,10 @@ from pathlib import Path
 
 import duckdb
 
-from models.schema import CORE_TABLES, MART_TABLES
 from pipelines.landing import complete_batches
 from pipelines.publish import published_file
 from pipelines.warehouse import landing_root
+from tests.conftest import warehouse_contents
 from tests.test_jira_failure_modes import site
 
 PMHUB = [sys.executable, "-m", "pipelines.cli"]
@@ -44,13 +44,6 @@ def _sync(config: Path, db: Path, env: dict[str, str], kill_at: str | None = Non
         assert code == 0, "".join(seen)
 
 
-def _contents(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every core and mart row, sorted; columns that record when pmhub itself ran are left out."""
-    tables = [f"core.{t}" for t in CORE_TABLES] + [f"mart.{t}" for t in MART_TABLES]
-    with duckdb.connect(str(db), read_only=True) as conn:
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
-
-
 def test_killed_during_load_and_during_marts_then_rerun_equals_an_uninterrupted_sync(tmp_path, sandbox_env):
     with site(tmp_path, sandbox_env) as (server, config, db):
         control = tmp_path / "control.duckdb"
@@ -59,7 +52,7 @@ def test_killed_during_load_and_during_marts_then_rerun_equals_an_uninterrupted_
         assert list(complete_batches(landing_root(db)))
         _sync(config, db, sandbox_env)
         _sync(config, control, sandbox_env)
-        assert _contents(db) == _contents(control)
+        assert warehouse_contents(db) == warehouse_contents(control)
 
         server.advance(60)
         server.create_issues(6, "APL", seed=5)
@@ -73,6 +66,6 @@ def test_killed_during_load_and_during_marts_then_rerun_equals_an_uninterrupted_
         duckdb.connect(str(published), read_only=True).close()
         _sync(config, db, sandbox_env)
         _sync(config, control, sandbox_env)
-        assert _contents(db) == _contents(control)
+        assert warehouse_contents(db) == warehouse_contents(control)
         with duckdb.connect(str(db), read_only=True) as conn:
             assert conn.execute("SELECT count(*) FROM mart.portfolio").fetchone()[0] > 0

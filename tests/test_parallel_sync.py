@@ -3,7 +3,6 @@ loads, no lock error, and the warehouse equals a sequential in-process sync (iss
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -11,8 +10,7 @@ import dagster as dg
 from pipelines.run_sync import run_sync
 from sandbox.generator import generate
 from sandbox.server import SandboxServer
-from tests.conftest import write_config
-from tests.test_crash_safety import _contents
+from tests.conftest import warehouse_contents, write_config
 
 
 def sync_job() -> dg.JobDefinition:
@@ -94,4 +92,4 @@ def test_eight_sources_in_parallel_processes_equal_a_sequential_sync(tmp_path, s
             assert "could not set lock" not in logs.lower()
             assert "blocked by limit for pool duckdb_writer" in logs  # the pool held the writers to one
             assert _extracts_ran_side_by_side(instance, result.run_id)
-    assert _contents(Path(tmp_path / "par" / "par.duckdb")) == _contents(tmp_path / "seq" / "seq.duckdb")
+    assert warehouse_contents(tmp_path / "par" / "par.duckdb") == warehouse_contents(tmp_path / "seq" / "seq.duckdb")
