@@ -6,7 +6,11 @@ requests made per endpoint, the theoretical minimum number of requests for the d
 from the documented page-size limits, see `minimum_requests`), and the peak RSS of the sync
 process. The sandbox runs in its own process, so its memory is not counted.
 
-    .venv/bin/python bench/jira_sync.py --issues 10000 100000 --latency-ms 50
+    .venv/bin/python bench/jira_sync.py --issues 10000 100000 --latency-ms 50 [--profile realistic|demo]
+
+The site is generated with the sandbox's `realistic` profile by default (issues sized like a real
+Cloud site's, long-tailed changelogs and worklogs, boards of every kind; sandbox.realistic);
+`--profile demo` benchmarks the small, uniform demo issues instead.
 """
 
 from __future__ import annotations
@@ -74,7 +78,9 @@ def _post(url: str, body: Any) -> Any:
         return json.loads(response.read() or b"null")
 
 
-def start_sandbox(issues: int, latency_ms: int, folder: Path) -> tuple[subprocess.Popen[str], str, dict[str, str]]:
+def start_sandbox(
+    issues: int, latency_ms: int, folder: Path, profile: str = "realistic"
+) -> tuple[subprocess.Popen[str], str, dict[str, str]]:
     config = folder / "pmhub.yaml"
     proc = subprocess.Popen(
         [
@@ -89,6 +95,8 @@ def start_sandbox(issues: int, latency_ms: int, folder: Path) -> tuple[subproces
             str(latency_ms),
             "--config-out",
             str(config),
+            "--profile",
+            profile,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -152,11 +160,11 @@ def minimum_requests(
 
     Full run: every issue's id (one site-wide ids-only search) and details, the histories the
     40-history embed leaves out, every worklog, and the site metadata (fields, statuses, projects,
-    one board list per project, the sprints of each board). Incremental run (`changed` = issues
-    changed since the last run started reading, worklogs to read, and vanished issues to look up):
-    the same metadata, a census of all ids, the changed ids and their details, and one point lookup per
-    issue that vanished from the census (deleted or moved out of scope). Only the configured
-    `projects` count; kanban boards have no sprints to ask for.
+    one board list per project, the sprints of each sprint board and those found by id: see
+    `sprint_requests`). Incremental run (`changed` = issues changed since the last run started
+    reading, worklogs to read, and vanished issues to look up): the same metadata, a census of all
+    ids, the changed ids and their details, and one point lookup per issue that vanished from the
+    census (deleted or moved out of scope). Only the configured `projects` count.
     """
     by_project = {k: v for k, v in dataset["jira_issues_by_project"].items() if k in projects}
     issues = sum(by_project.values())
@@ -165,9 +173,7 @@ def minimum_requests(
         "GET /rest/api/3/status": 1,
         "GET /rest/api/3/project/search": 1,
         "GET /rest/agile/1.0/board": len(by_project),
-        "GET /rest/agile/1.0/board/{board_id}/sprint": sum(
-            math.ceil(n / AGILE_PAGE) for n in dataset["sprints_by_board"].values() if n
-        ),
+        **sprint_requests(dataset, projects, incremental=changed is not None),
         "GET /rest/api/3/worklog/deleted": 1,
     }
     if changed is None:
@@ -190,6 +196,41 @@ def minimum_requests(
     if worklogs:
         minimum["POST /rest/api/3/worklog/list"] = math.ceil(worklogs / WORKLOGS_PER_PAGE)
     return minimum
+
+
+def sprint_requests(dataset: dict[str, Any], projects: list[str], incremental: bool = False) -> dict[str, int]:
+    """Fewest sprint requests: each sprint list of a sprint board (scrum or team-managed `simple`)
+    located in a configured project, one page per 50 sprints. A board no configured project lists
+    (its filter names no project, or another project) that holds sprints the configured projects'
+    issues sit in is found through one of those sprints: one GET /sprint/{id}, one GET of the board,
+    and its sprint list; in an `incremental` run the board is known, and its open sprints are read
+    again by the cheaper of its sprint list and one GET per open sprint (a closed sprint never
+    changes). Kanban boards have no sprints to ask for."""
+    types, located = dataset["board_types"], dataset["board_projects"]
+    listed = {b for b, key in located.items() if key in projects and types[b] in ("scrum", "simple")}
+    pages = sum(max(1, math.ceil(dataset["sprints_by_board"][b] / AGILE_PAGE)) for b in listed)
+    named = dataset["issue_open_sprints" if incremental else "issue_sprints"]
+    unlisted: dict[str, int] = {}
+    for key, boards in named.items():
+        for board, count in boards.items():
+            if key in projects and board not in listed:
+                unlisted[board] = unlisted.get(board, 0) + count
+    found = {"GET /rest/agile/1.0/board/{board_id}/sprint": pages}
+    for board, open_or_named in unlisted.items():
+        board_pages = max(1, math.ceil(dataset["sprints_by_board"][board] / AGILE_PAGE))
+        if incremental:
+            by_id = min(open_or_named, board_pages)
+            key = (
+                "GET /rest/agile/1.0/sprint/{sprint_id}"
+                if by_id < board_pages
+                else "GET /rest/agile/1.0/board/{board_id}/sprint"
+            )
+            found[key] = found.get(key, 0) + by_id
+        elif open_or_named:
+            found["GET /rest/agile/1.0/sprint/{sprint_id}"] = found.get("GET /rest/agile/1.0/sprint/{sprint_id}", 0) + 1
+            found["GET /rest/agile/1.0/board/{board_id}"] = found.get("GET /rest/agile/1.0/board/{board_id}", 0) + 1
+            found["GET /rest/agile/1.0/board/{board_id}/sprint"] += board_pages
+    return {k: v for k, v in found.items() if v}
 
 
 TRUTH_QUERIES = {
@@ -228,10 +269,10 @@ def committed_cursors(folder: Path) -> dict[str, str]:
     return cursors
 
 
-def bench(issues: int, latency_ms: int, touch: float) -> list[Run]:
+def bench(issues: int, latency_ms: int, touch: float, profile: str = "realistic") -> list[Run]:
     with tempfile.TemporaryDirectory(prefix="pmhub-bench-") as tmp:
         folder = Path(tmp)
-        proc, sandbox, env = start_sandbox(issues, latency_ms, folder)
+        proc, sandbox, env = start_sandbox(issues, latency_ms, folder, profile)
         try:
             dataset = _get(f"{sandbox}/_sandbox/stats")["dataset"]
             config = yaml.safe_load((folder / "pmhub.yaml").read_text())
@@ -292,10 +333,11 @@ def main() -> int:
     parser.add_argument("--issues", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--touch", type=float, default=0.01)
+    parser.add_argument("--profile", choices=["realistic", "demo"], default="realistic", help="sandbox data profile")
     args = parser.parse_args()
     results: dict[int, list[Run]] = {}
     for n in args.issues:
-        results[n] = bench(n, args.latency_ms, args.touch)
+        results[n] = bench(n, args.latency_ms, args.touch, args.profile)
         report(results[n])
     if len(results) >= 2:
         small, large = min(results), max(results)

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
+from connectors import json_codec
+from connectors.answers import IncompleteAnswerError
 from connectors.errors import (
     CONNECTION_HINT,
     DEFAULT_HINTS,
@@ -172,7 +174,7 @@ class HttpClient:
                 response.url, f"expected {wanted} but the body was empty", status=response.status_code, method=method
             )
         try:
-            data = response.json()
+            data = json_codec.loads(response.content)
         except ValueError:
             kind = response.headers.get("Content-Type", "an unknown content type")
             raise self.shape_error(
@@ -197,6 +199,20 @@ class HttpClient:
         return self._error(
             ApiError, status, method, url, detail, "the API answered in an unexpected shape; check the base URL"
         )
+
+    def incomplete_error(self, url: str, detail: str, *, method: str = "GET") -> IncompleteAnswerError:
+        """An `IncompleteAnswerError` (for the caller to raise): the answer lacks what was asked for."""
+        error = self._error(
+            IncompleteAnswerError,
+            200,
+            method,
+            url,
+            detail,
+            "the server ignored part of the request; nothing was landed from this run. Re-run, and report it "
+            "if it persists (a proxy or an app may be rewriting requests)",
+        )
+        assert isinstance(error, IncompleteAnswerError)
+        return error
 
     def pagination_error(self, url: str, detail: str, *, method: str = "GET") -> PaginationError:
         """A `PaginationError` (for the caller to raise) when paging signals are inconsistent."""

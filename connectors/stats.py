@@ -15,6 +15,9 @@ class RequestStats:
         throttled: HTTP 429 responses received.
         errors: `ApiError`s raised to the caller (final failures, not retried attempts).
         wait_seconds: time spent sleeping for retries and proactive throttling.
+        shortfalls: what answers left out although the request asked for it, and pmhub fetched
+            another way (connectors.answers), by description, e.g. {"issues without the changelog
+            asked for (fetched by changelog/bulkfetch)": 120}.
     """
 
     def __init__(self) -> None:
@@ -24,6 +27,17 @@ class RequestStats:
         self.throttled = 0
         self.errors = 0
         self.wait_seconds = 0.0
+        self._shortfalls: dict[str, int] = {}
+
+    def add_shortfall(self, what: str, count: int) -> None:
+        """Record `count` items an answer left out (described by `what`), made up for elsewhere."""
+        if count:
+            with self._lock:
+                self._shortfalls[what] = self._shortfalls.get(what, 0) + count
+
+    def shortfalls(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._shortfalls)
 
     def add(
         self,

@@ -58,6 +58,16 @@ ListCategoryName = Literal["todo", "in_progress", "done"]
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_sections(cls, data: Any) -> Any:
+        # A section whose entries are all commented out (`portfolio:` and nothing under it) is YAML
+        # null: an empty section, as the secret-free outline reader already takes it, not an error.
+        if not isinstance(data, dict):
+            return data
+        sections = {n for n, f in cls.model_fields.items() if isinstance(f.default, list | dict | BaseModel)}
+        return {k: v for k, v in data.items() if v is not None or k not in sections}
+
 
 def _http_url(value: str) -> str:
     if not re.match(r"^https?://[^\s/]+", value):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from models.config import ConfigError, PmhubConfig, parse_config
@@ -31,3 +31,22 @@ def warehouse_path(config_path: str | Path, config: PmhubConfig, override: str |
         return Path(override).resolve()
     path = Path(config.warehouse)
     return path if path.is_absolute() else (Path(config_path).resolve().parent / path)
+
+
+_TOOL_NAMES = {"jira": "Jira", "trello": "Trello", "confluence": "Confluence"}
+
+
+def empty_config_notes(config: PmhubConfig, origin: str | Path, tools: Sequence[str] = tuple(_TOOL_NAMES)) -> list[str]:
+    """What a config leaves with nothing to do, in one line: no source of the `tools` a run covers
+    to extract, else no portfolio project for the marts. Neither is an error: a new config starts so."""
+    notes: list[str] = []
+    if not any(getattr(config.sources, tool) for tool in tools):
+        names = [_TOOL_NAMES[t] for t in tools]
+        listed = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        notes.append(f"{origin}: no {listed} source configured, nothing to extract (add them under `sources:`)")
+    elif not config.portfolio:
+        notes.append(
+            f"{origin}: no project under `portfolio:`, so mart.portfolio and the per-project marts stay empty "
+            "(sources are still synced into core.*); name the projects there"
+        )
+    return notes

@@ -13,12 +13,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
+
+from connectors import json_codec
 
 RAW_ENTITIES = (
     "jira_fields",
@@ -27,6 +30,7 @@ RAW_ENTITIES = (
     "jira_boards",
     "jira_sprints",
     "jira_issues",
+    "jira_issue_histories",
     "jira_issue_tombstones",
     "jira_worklogs",
     "jira_worklog_deletions",
@@ -51,17 +55,23 @@ MANIFEST = "manifest.json"
 
 @dataclass
 class LandingWriter:
-    """Writes one batch for one source; call `commit()` to publish it to the loader."""
+    """Writes one batch for one source; call `commit()` to publish it to the loader.
+
+    Threads of one extract may write at once (e.g. worklogs beside issues): each record is written
+    whole under a lock, and the sequence numbers stay unique.
+    """
 
     root: Path
     source_id: str
     batch_id: str = ""
     # Files are cut at this size so the loader's work per statement stays bounded at any site size.
-    max_file_bytes: int = 64 * 1024 * 1024
+    max_file_bytes: int = 16 * 1024 * 1024
     counts: dict[str, int] = field(default_factory=dict)
-    _files: dict[str, TextIO] = field(default_factory=dict)
+    _files: dict[str, BinaryIO] = field(default_factory=dict)
+    _sizes: dict[str, int] = field(default_factory=dict)
     _parts: dict[str, int] = field(default_factory=dict)
     _seq: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -83,35 +93,40 @@ class LandingWriter:
             raise ValueError(f"unknown landing entity {entity!r}")
         written = 0
         for record in records:
-            out = self._file(entity)
-            self._seq += 1
             envelope = {
-                "seq": self._seq,
+                "seq": 0,
                 "source_id": self.source_id,
                 "id": str(key(record)),
                 "container": _text(container(record)) if callable(container) else container,
                 "updated": None if updated is None else _text(updated(record)),
                 "payload": record,
             }
-            out.write(json.dumps(envelope, separators=(",", ":"), ensure_ascii=False))
-            out.write("\n")
+            with self._lock:
+                self._seq += 1
+                envelope["seq"] = self._seq
+                line = json_codec.dumps(envelope) + b"\n"
+                self._file(entity).write(line)
+                self._sizes[entity] += len(line)
+                self.counts[entity] = self.counts.get(entity, 0) + 1
             written += 1
-        self.counts[entity] = self.counts.get(entity, 0) + written
+        with self._lock:
+            self.counts.setdefault(entity, 0)
         return written
 
-    def _file(self, entity: str) -> TextIO:
+    def _file(self, entity: str) -> BinaryIO:
         """The open file for `entity`, starting the next part once the current one is full."""
         out = self._files.get(entity)
-        if out is not None and out.tell() < self.max_file_bytes:
+        if out is not None and self._sizes[entity] < self.max_file_bytes:
             return out
         if out is not None:
             self._close(out)
         part = self._parts[entity] = self._parts.get(entity, 0) + 1
-        out = self._files[entity] = (self._tmp / f"{entity}.{part:05d}.ndjson").open("w", encoding="utf-8")
+        out = self._files[entity] = (self._tmp / f"{entity}.{part:05d}.ndjson").open("wb")
+        self._sizes[entity] = 0
         return out
 
     @staticmethod
-    def _close(out: TextIO) -> None:
+    def _close(out: BinaryIO) -> None:
         out.flush()
         os.fsync(out.fileno())
         out.close()

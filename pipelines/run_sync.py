@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from models.config import ConfigError
+from pipelines.config_file import empty_config_notes
 from pipelines.config_outline import read_outline
 from pipelines.definitions import build_definitions
 from pipelines.defs.extract_assets import EXTRACT_ASSETS
@@ -35,12 +36,14 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 @dataclass
 class SyncOutcome:
-    """Whether the sync succeeded, the one-line reason if not, and per-asset metadata."""
+    """Whether the sync succeeded, the one-line reason if not, per-asset metadata, and what the
+    config left with nothing to do (no source to extract, no portfolio project), one line each."""
 
     success: bool
     message: str = ""
     metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
     warehouse: Path | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def run_sync(
@@ -68,6 +71,10 @@ def run_sync(
     except ConfigError as exc:
         _record_unusable_config(config_path, db, only, started, str(exc))
         raise
+    # Said, not refused: an empty config is how a new one starts, and the run still builds the tables.
+    notes = empty_config_notes(config, config_path, only)
+    for note in notes:
+        progress.warning("%s", note)
     job = build_definitions(pmhub).resolve_job_def("sync")
     selection = [EXTRACT_ASSETS[t].key for t in only]
     selection += [raw_tables.key, core_tables.key, mart_tables.key, published_snapshot.key]
@@ -89,7 +96,7 @@ def run_sync(
         sources=source_figures(metadata, covered),
     )
     _append(warehouse, record)
-    return SyncOutcome(result.success, message, metadata, warehouse)
+    return SyncOutcome(result.success, message, metadata, warehouse, notes)
 
 
 def _record_unusable_config(config_path: Path, db: Path | None, only: Sequence[str], started: str, reason: str) -> None:

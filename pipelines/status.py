@@ -115,7 +115,10 @@ def render_status(
         )
     columns = ["source", "last success (UTC)", "hours ago", "last run", *FIGURE_COLUMNS, "last failure (UTC)"]
     right = [False, False, True, False, *(True for _ in FIGURE_COLUMNS), False]
-    lines += ["", table(columns, rows, right=right)]
+    if rows:
+        lines += ["", table(columns, rows, right=right)]
+    else:  # a config without sources syncs nothing, successfully; say so rather than print a bare header
+        lines += ["", "sources   none: the config names no source and no recorded run covered any"]
     # One entry per failed run, naming the sources it covered.
     failures: dict[str, tuple[RunRecord, list[str]]] = {}
     for st in statuses:

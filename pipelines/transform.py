@@ -121,7 +121,8 @@ _PAYLOAD_STAGES = {
 
 
 def stage_jira_issues(conn: duckdb.DuckDBPyConnection, texts: dict[str, str]) -> bool:
-    """Point `pending_jira_issues` at what the payload-parsing stage files must (re)parse.
+    """Point `pending_jira_issues` (and `pending_jira_histories`, their histories) at what the
+    payload-parsing stage files must (re)parse.
 
     Parsing 100,000 payloads takes most of a transform, yet a nightly run changes a few percent of
     them. When the staged tables were built with the same status categories and SQL (a fingerprint
@@ -144,8 +145,9 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection, texts: dict[str, str]) ->
     conn.execute("CREATE TABLE IF NOT EXISTS meta.staged_issue_fields AS SELECT * FROM meta.issue_fields LIMIT 0")
     previous = conn.execute("SELECT fingerprint FROM meta.stage_state").fetchone()
     staged = all(table_exists(conn, "stage", table) for table in _PAYLOAD_STAGES.values())
-    conn.execute("DROP VIEW IF EXISTS pending_jira_issues")
-    conn.execute("DROP TABLE IF EXISTS pending_jira_issues")
+    for pending in ("pending_jira_issues", "pending_jira_histories"):
+        conn.execute(f"DROP VIEW IF EXISTS {pending}")
+        conn.execute(f"DROP TABLE IF EXISTS {pending}")
     incremental = staged and previous is not None and previous[0] == fingerprint
     if incremental:
         # Projects whose story-points or sprint field changed since the staged build.
@@ -165,6 +167,14 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection, texts: dict[str, str]) ->
                WHERE s.batch_id IS DISTINCT FROM r.batch_id
                   OR (s.source_id, s.project_key) IN (SELECT (source_id, project_key) FROM remapped)""",
         )
+        # The whole history of each pending issue (landed apart from it, see extract.jira_histories).
+        select_raw_rows(
+            conn,
+            "pending_jira_histories",
+            "raw.jira_issue_histories",
+            """SELECT h.source_id, h.id, h.batch_id FROM raw.jira_issue_histories h
+               SEMI JOIN pending_jira_issues p ON p.source_id = h.source_id AND p.id = h.container""",
+        )
         # The staged rows set aside: each file builds its table from the pending issues only, then
         # the kept rows take the new ones in (renames, not copies of 100,000 rows).
         for table in _PAYLOAD_STAGES.values():
@@ -176,6 +186,7 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection, texts: dict[str, str]) ->
             )
     else:
         conn.execute("CREATE TEMP VIEW pending_jira_issues AS SELECT * FROM raw.jira_issues")
+        conn.execute("CREATE TEMP VIEW pending_jira_histories AS SELECT * FROM raw.jira_issue_histories")
     conn.execute("DELETE FROM meta.stage_state")
     conn.execute("INSERT INTO meta.stage_state VALUES (?)", [fingerprint])
     conn.execute("DELETE FROM meta.staged_issue_fields")

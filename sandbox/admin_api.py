@@ -12,7 +12,8 @@ seed, ids), create_issues(n, project_key, seed), delete_issues(n | ids, seed), m
 to_project_key, seed, ids), revoke_project(key), restrict_issues(n, seed, ids),
 delete_worklogs(n, seed), misreport_worklog_deletions(n, seed), add_custom_field(name,
 field_type, fraction, seed, ids) and retype_field(field_id, new_type, fraction, seed, ids)
-(sandbox.jira_fields; both answer the `field_id`), delete_cards(board_id, n | ids,
+(sandbox.jira_fields; both answer the `field_id`), grow_history(issue_id, n, seed) (a giant
+issue: n more changelog histories, sandbox.jira_growth), delete_cards(board_id, n | ids,
 seed), move_cards(board_id, to_board_id, n | ids, seed), edit_pages(ids), label_pages(ids, label),
 unlabel_pages(ids, label) (labels change without a new page version, as in Confluence),
 trash_pages(ids), purge_pages(ids), advance(minutes): move the sandbox clock forward.
@@ -114,6 +115,7 @@ class AdminApi:
             "misreport_worklog_deletions": self._server.mutations.misreport_worklog_deletions,
             "add_custom_field": self._server.mutations.add_custom_field,
             "retype_field": self._server.mutations.retype_field,
+            "grow_history": self._server.mutations.grow_history,
             "delete_cards": self._server.trello.delete_cards,
             "move_cards": self._server.trello.move_cards,
             "edit_pages": self._server.confluence.edit_pages,

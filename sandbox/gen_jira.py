@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sandbox.gen_text import issue_summary
-from sandbox.jira_catalog import STORY_POINTS_FIELD
+from sandbox.jira_catalog import EPIC, STORY_POINTS_FIELD
 from sandbox.jira_draft import IssueDraft
 from sandbox.jira_sim import SimContext, estimate, simulate, simulate_kanban
 from sandbox.jira_worklogs import add_noise, make_worklogs
-from sandbox.model import ChangeHistory, JiraIssue, JiraProject, Person, Sprint, Worklog
+from sandbox.model import ChangeHistory, JiraBoard, JiraIssue, JiraProject, Person, Sprint, Worklog
+from sandbox.realistic_gen import realistic_drafts, realistic_worklogs
+from sandbox.realistic_history import NoiseContext, add_history
+from sandbox.realistic_text import BlockPool
 from sandbox.timefmt import between, midnight
 
 _LABELS = ("frontend", "backend", "ux", "infra", "tech-debt", "customer")
@@ -34,7 +37,13 @@ _GOALS = (
 
 @dataclass(frozen=True)
 class JiraSpec:
-    """What to generate for one Jira project."""
+    """What to generate for one Jira project.
+
+    board_type: its own board's type (scrum, kanban, or simple for a team-managed project);
+    style: "classic" or "next-gen" (team-managed). extra_boards: more boards located in the
+    project, (name, type), none running sprints. sprint_board: the name of a board whose filter
+    names no project and whose sprints hold this project's issues (its own board then runs none).
+    """
 
     key: str
     name: str
@@ -45,16 +54,21 @@ class JiraSpec:
     in_portfolio: bool
     team: tuple[Person, ...]
     points_field: str = STORY_POINTS_FIELD
+    style: str = "classic"
+    extra_boards: tuple[tuple[str, str], ...] = ()
+    sprint_board: str | None = None
 
 
 @dataclass(frozen=True)
 class JiraSite:
-    """The generated site. planted: project key -> scenario name -> issue key (sandbox.jira_plant)."""
+    """The generated site. planted: project key -> scenario name -> issue key (sandbox.jira_plant).
+    boards: every agile board, by id."""
 
     projects: tuple[JiraProject, ...]
     sprints: tuple[Sprint, ...]
     issues: tuple[JiraIssue, ...]
     planted: dict[str, dict[str, str]] = field(default_factory=dict)
+    boards: tuple[JiraBoard, ...] = ()
 
 
 def schedule_sprints(
@@ -140,51 +154,86 @@ def _drafts(rng: random.Random, spec: JiraSpec, now: datetime, seq: itertools.co
     return drafts
 
 
-def generate_jira(rng: random.Random, specs: Sequence[JiraSpec], people: Sequence[Person], now: datetime) -> JiraSite:
-    """Simulate every project, then give issues, histories and worklogs their site-wide ids."""
+def generate_jira(
+    rng: random.Random,
+    specs: Sequence[JiraSpec],
+    people: Sequence[Person],
+    now: datetime,
+    pool: BlockPool | None = None,
+) -> JiraSite:
+    """Simulate every project, then give issues, histories and worklogs their site-wide ids.
+
+    `pool` (the site's rich-text blocks) selects the realistic profile: realistic drafts, epics,
+    changelog tail and worklog tail (sandbox.realistic); without it the demo site is generated.
+    """
     names = {p.account_id: p.display_name for p in people}
     seq = itertools.count()
     projects: list[JiraProject] = []
     sprints: list[Sprint] = []
     per_project: list[tuple[list[IssueDraft], dict[int, list[Worklog]]]] = []
     planted: dict[str, dict[str, str]] = {}
+    boards = _boards(specs)
     for index, spec in enumerate(specs):
         lead = spec.team[0].account_id
-        board_id = index + 1
+        board = next(b for b in boards if b.name == (spec.sprint_board or f"{spec.key} board"))
         projects.append(
             JiraProject(
                 id=str(10000 + index),
                 key=spec.key,
                 name=spec.name,
                 lead=lead,
-                board_id=board_id,
-                board_type=spec.board_type,
+                board_id=board.id,
+                board_type=board.type,
                 in_portfolio=spec.in_portfolio,
                 points_field=spec.points_field,
+                style=spec.style,
             )
         )
+        prefix = spec.sprint_board or spec.key
         board_sprints = (
-            schedule_sprints(rng, spec.key, board_id, len(sprints) + 1, spec.kickoff, now)
-            if spec.board_type == "scrum"
+            schedule_sprints(rng, prefix, board.id, len(sprints) + 1, spec.kickoff, now)
+            if board.type in ("scrum", "simple")
             else []
         )
         sprints += board_sprints
-        drafts = _drafts(rng, spec, now, seq)
+        drafts = realistic_drafts(rng, spec, now, seq) if pool else _drafts(rng, spec, now, seq)
         ctx = SimContext(rng, now, [p.account_id for p in spec.team], lead, names, {s.id: s.name for s in sprints})
         if board_sprints:
             planted[spec.key] = simulate(ctx, drafts, board_sprints)
         else:
             simulate_kanban(ctx, drafts)
-        add_noise(rng, drafts, ctx.team, now)
-        per_project.append((drafts, make_worklogs(rng, drafts, ctx.team, now, seq)))
-    return JiraSite(tuple(projects), tuple(sprints), _finalise(per_project), planted)
+        if pool is None:
+            add_noise(rng, drafts, ctx.team, now)
+            per_project.append((drafts, make_worklogs(rng, drafts, ctx.team, now, seq)))
+            continue
+        if board_sprints:  # epics stay out of sprints and move on their own, over months
+            simulate_kanban(ctx, [d for d in drafts if d.issue_type == EPIC])
+        add_history(rng, drafts, NoiseContext(now, ctx.team, people, index, spec.style == "next-gen", pool))
+        per_project.append((drafts, realistic_worklogs(rng, drafts, ctx.team, now, seq)))
+    return JiraSite(tuple(projects), tuple(sprints), _finalise(per_project), planted, boards)
+
+
+def _boards(specs: Sequence[JiraSpec]) -> tuple[JiraBoard, ...]:
+    """Each project's own board (id = its position + 1), then extra boards and project-less sprint boards."""
+    boards = [JiraBoard(i + 1, f"{s.key} board", s.board_type, s.key) for i, s in enumerate(specs)]
+    for spec in specs:
+        for name, board_type in spec.extra_boards:
+            boards.append(JiraBoard(len(boards) + 1, name, board_type, spec.key))
+    for spec in specs:
+        if spec.sprint_board is not None and all(b.name != spec.sprint_board for b in boards):
+            boards.append(JiraBoard(len(boards) + 1, spec.sprint_board, "scrum", None))
+    return tuple(boards)
 
 
 def _finalise(per_project: list[tuple[list[IssueDraft], dict[int, list[Worklog]]]]) -> tuple[JiraIssue, ...]:
     """Assign site-wide ids in time order and freeze every draft into a JiraIssue."""
     drafts = sorted((d for ds, _ in per_project for d in ds), key=lambda d: (d.created, d.project_key, d.num))
     issue_ids = {(d.project_key, d.num): 10001 + i for i, d in enumerate(drafts)}
-    events = sorted((e.at, issue_ids[(d.project_key, d.num)], e.seq) for d in drafts for e in d.events)
+    events: list[tuple[datetime, int, int]] = []
+    for draft in drafts:
+        issue_id = issue_ids[(draft.project_key, draft.num)]
+        events += [(e.at, issue_id, e.seq) for e in draft.events]
+    events.sort()
     history_ids = {seq: 10001 + i for i, (_at, _issue, seq) in enumerate(events)}
     worklogs = sorted(
         (w for _ds, by_num in per_project for ws in by_num.values() for w in ws), key=lambda w: (w.created, w.id)
@@ -225,6 +274,7 @@ def _finalise(per_project: list[tuple[list[IssueDraft], dict[int, list[Worklog]]
                 flagged=draft.flagged,
                 histories=histories,
                 worklogs=logs,
+                content_seed=draft.content_seed,
             )
         )
     return tuple(issues)

@@ -8,24 +8,33 @@ Only `random.Random(seed)` drives choices, so equal (seed, size, anchor) give id
 
 from __future__ import annotations
 
+import functools
+import gc
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Literal, ParamSpec, TypeVar
 
+from sandbox import realistic as realistic_profile
 from sandbox.charters import CharterStyle
-from sandbox.daily_truth import board_weeks, project_days
 from sandbox.gen_confluence import CharterSpec, generate_confluence
-from sandbox.gen_jira import JiraSite, JiraSpec, generate_jira
+from sandbox.gen_jira import JiraSpec, generate_jira
 from sandbox.gen_people import make_people
 from sandbox.gen_trello import TrelloSpec, generate_board
 from sandbox.jira_catalog import CLASSIC_POINTS_FIELD, STORY_POINTS_FIELD
 from sandbox.model import JiraIssue, PortfolioProject, TrelloBoard
 from sandbox.portfolio import CONFLUENCE_SPACE, Portfolio
+from sandbox.portfolio_truth import portfolio_truth
+from sandbox.realistic import PROFILES, Profile
+from sandbox.realistic_refs import mention_people
+from sandbox.realistic_text import block_pool
 from sandbox.timefmt import midnight
-from sandbox.truth import GroundTruth, ProjectTruth, jira_figures, project_figures, status_items, trello_figures
+from sandbox.truth import jira_figures, trello_figures
 
+P = ParamSpec("P")
+R = TypeVar("R")
 Size = Literal["small", "medium", "large"]
 SCALE: dict[str, int] = {"small": 1, "medium": 4, "large": 20}
 StoryPointFields = Literal["estimate", "both"]
@@ -57,6 +66,28 @@ HOURLY_RATE = 95
 SENIOR_RATE = 120
 
 
+def _without_gc(func: Callable[P, R]) -> Callable[P, R]:
+    """Run `func` with the cyclic garbage collector paused.
+
+    Generation allocates millions of acyclic objects (histories, worklogs); each full collection
+    would walk them all again, which made a 100,000-issue realistic site take twice as long.
+    Reference counting still frees everything, so pausing loses nothing.
+    """
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return run
+
+
+@_without_gc
 def generate(
     seed: int = 7,
     size: Size = "small",
@@ -65,6 +96,7 @@ def generate(
     jira_issues: int | None = None,
     story_point_fields: StoryPointFields = "estimate",
     sprint_field_format: SprintFieldFormat = "json",
+    profile: Profile = "demo",
 ) -> Portfolio:
     """Generate the portfolio. `anchor` defaults to today's UTC date; "now" is anchor 00:00 UTC.
 
@@ -75,6 +107,9 @@ def generate(
     (customfield_10028), which then holds BOR's points while the other projects keep theirs in the
     estimate field: each project uses exactly one, so one field per site is wrong for some project.
     sprint_field_format: "json" serves the Sprint field as objects, "legacy" as greenhopper strings.
+    profile: "demo" (small, uniform issues over a few months) or "realistic" (a year and more of
+    history, issues sized like a real Cloud site's, long-tailed changelogs and worklogs, a
+    team-managed project and boards of every kind; see sandbox.realistic).
     """
     if size not in SCALE:
         raise ValueError(f"size must be one of {sorted(SCALE)}, not {size!r}")
@@ -82,6 +117,9 @@ def generate(
         raise ValueError(f"jira_issues must be at least 3 (one per portfolio project), not {jira_issues}")
     if story_point_fields not in ("estimate", "both") or sprint_field_format not in ("json", "legacy"):
         raise ValueError(f"unknown site variant {story_point_fields!r}/{sprint_field_format!r}")
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {list(PROFILES)}, not {profile!r}")
+    realistic = profile == "realistic"
     anchor = anchor or datetime.now(UTC).date()
     now = midnight(anchor)
     rng = random.Random(seed)
@@ -95,7 +133,10 @@ def generate(
     def pick(bounds: tuple[int, int]) -> int:
         return rng.randrange(bounds[0], bounds[1] + 1)
 
-    kickoffs = {pid: anchor - timedelta(days=pick(days)) for pid, _n, _k, _b, days, _i, _c in _PROJECTS}
+    kickoffs = {
+        pid: anchor - timedelta(days=pick(realistic_profile.KICKOFF_DAYS[pid] if realistic else days))
+        for pid, _n, _k, _b, days, _i, _c in _PROJECTS
+    }
     drawn = {pid: pick(issues) for pid, _n, key, _b, _d, issues, _c in _PROJECTS if key}
     counts = _split(jira_issues, drawn) if jira_issues is not None else {p: n * scale for p, n in drawn.items()}
     classic = {"BOR"} if story_point_fields == "both" else set()
@@ -114,12 +155,24 @@ def generate(
         for pid, name, key, _b, _d, _i, _c in _PROJECTS
         if key
     ]
+    noise_days = realistic_profile.NOISE_DAYS if realistic else 120
     jira_specs.append(
         JiraSpec(
-            "NOISE", "Office Noise", "noise", anchor - timedelta(days=120), 25 * scale, "kanban", False, teams["noise"]
+            "NOISE",
+            "Office Noise",
+            "noise",
+            anchor - timedelta(days=noise_days),
+            25 * scale,
+            "kanban",
+            False,
+            teams["noise"],
         )
     )
-    site = generate_jira(rng, jira_specs, people, now)
+    pool = None
+    if realistic:
+        jira_specs = [replace(spec, **realistic_profile.LAYOUT.get(spec.key, {})) for spec in jira_specs]
+        pool = block_pool(seed, mention_people(people))
+    site = generate_jira(rng, jira_specs, people, now, pool)
 
     board_specs = [
         TrelloSpec(board, pid, kickoffs[pid], pick(cards) * scale, *_LISTS[board], True, teams[pid][:4])
@@ -167,7 +220,7 @@ def generate(
     spaces = generate_confluence(rng, charters, authors, min(kickoffs.values()) - timedelta(days=25), now)
 
     pmo = next(s for s in spaces if s.key == CONFLUENCE_SPACE)
-    truth = _truth(site, boards, projects, charters, len(pmo.pages), rates, anchor)
+    truth = portfolio_truth(site, boards, projects, charters, len(pmo.pages), rates, anchor, HOURLY_RATE)
     return Portfolio(
         seed=seed,
         size=size,
@@ -185,6 +238,8 @@ def generate(
         jira_issues=jira_issues,
         story_point_fields=story_point_fields,
         sprint_field_format=sprint_field_format,
+        profile=profile,
+        jira_boards=site.boards,
     )
 
 
@@ -223,68 +278,3 @@ def _plan(
     elapsed = (anchor - start).days + 1
     planned_days = max(elapsed + 14, round(elapsed * spi / share_done)) if share_done else elapsed * 2
     return int(round(amount, -3)), start + timedelta(days=planned_days - 1)
-
-
-def _truth(
-    site: JiraSite,
-    boards: tuple[TrelloBoard, ...],
-    projects: tuple[PortfolioProject, ...],
-    charters: list[CharterSpec],
-    documents: int,
-    rates: dict[str, int],
-    anchor: date,
-) -> GroundTruth:
-    """Counts restricted to the portfolio's containers (see GroundTruth for each definition).
-
-    Costs use the rates the pmhub config carries: `rates` per account id, HOURLY_RATE otherwise.
-    """
-    per_project = []
-    totals = Counter[str]()
-    for project, charter in zip(projects, charters, strict=True):
-        mine = [i for i in site.issues if i.project_key == project.jira_key]
-        board = next((b for b in boards if b.id == project.trello_board_id), None)
-        board_id = next((p.board_id for p in site.projects if p.key == project.jira_key), None)
-        board_sprints = [s for s in site.sprints if s.board_id == board_id]
-        base = ProjectTruth(
-            project.id,
-            project.name,
-            float(charter.amount),
-            charter.style.currency,
-            charter.start,
-            charter.end,
-            0,
-            0,
-            0,
-            0.0,
-            0.0,
-            0.0,
-            (),
-        )
-        figures = project_figures(base, mine, board, [s for s in board_sprints if s.state == "closed"])
-        per_project.append(
-            replace(
-                figures,
-                days=project_days(mine, board, HOURLY_RATE, rates, anchor),
-                weeks=board_weeks(board, anchor) if board else (),
-                planted=dict(site.planted.get(project.jira_key or "", {})),
-            )
-        )
-        totals.update(
-            jira_work_items=len(mine),
-            jira_status_changes=status_items(mine),
-            work_items=len(mine) + trello_figures(board)[0],
-            status_changes=status_items(mine) + trello_figures(board)[3],
-            sprints=len(board_sprints),
-            worklogs=sum(len(i.worklogs) for i in mine),
-        )
-    return GroundTruth(
-        work_items=totals["work_items"],
-        status_changes=totals["status_changes"],
-        sprints=totals["sprints"],
-        worklogs=totals["worklogs"],
-        documents=documents,
-        budgets=len(projects),
-        projects=tuple(per_project),
-        jira_work_items=totals["jira_work_items"],
-        jira_status_changes=totals["jira_status_changes"],
-    )

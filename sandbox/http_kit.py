@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 
 class BadRequest(Exception):
@@ -88,6 +88,20 @@ Handler = Callable[[ApiRequest], ApiResponse]
 
 
 @dataclass(frozen=True)
+class Violation:
+    """Why a request breaks the vendor's documented contract, and the status the vendor answers."""
+
+    status: int
+    message: str
+
+
+class Contract(Protocol):
+    """Checks a request routed to (method, template) before its handler runs (sandbox.request_contract)."""
+
+    def check(self, method: str, template: str, request: ApiRequest) -> Violation | None: ...
+
+
+@dataclass(frozen=True)
 class Route:
     method: str
     template: str
@@ -130,7 +144,11 @@ class VendorApi(ABC):
                 found = found or candidate.template
         return found
 
-    def dispatch(self, request: ApiRequest) -> ApiResponse:
+    def dispatch(
+        self, request: ApiRequest, contract: Contract, served: Callable[[ApiRequest], ApiRequest] = lambda r: r
+    ) -> ApiResponse:
+        """Route, authenticate, hold the request to `contract`, then run the handler on `served(request)`
+        (a faulty server's reading of it, sandbox.payload_faults)."""
         path_known = False  # the path exists, perhaps only for other methods
         for candidate in self.routes:
             match = candidate.pattern.match(request.path)
@@ -142,8 +160,11 @@ class VendorApi(ABC):
             denied = self.authenticate(request)
             if denied is not None:
                 return denied
+            violation = contract.check(candidate.method, candidate.template, request)
+            if violation is not None:
+                return self.error(violation.status, violation.message)
             try:
-                return candidate.handler(replace(request, path_params=match.groupdict()))
+                return candidate.handler(replace(served(request), path_params=match.groupdict()))
             except BadRequest as problem:
                 return self.error(400, str(problem))
         if path_known:

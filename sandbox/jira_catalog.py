@@ -64,6 +64,12 @@ ISSUE_TYPES: dict[str, tuple[str, int, str]] = {
     "Bug": ("10004", 0, "A problem or error."),
     "Task": ("10002", 0, "A small, distinct piece of work."),
 }
+# The realistic profile also has epics (hierarchy level 1), the parents of its stories, tasks and bugs.
+EPIC = "Epic"
+ALL_ISSUE_TYPES: dict[str, tuple[str, int, str]] = {
+    **ISSUE_TYPES,
+    EPIC: ("10000", 1, "A big user story that needs to be broken down."),
+}
 PRIORITIES: dict[str, str] = {"Highest": "1", "High": "2", "Medium": "3", "Low": "4", "Lowest": "5"}
 RESOLUTION_DONE = ("10000", "Done", "Work has been completed on this issue.")
 FLAG_IMPEDIMENT = ("10019", "Impediment")

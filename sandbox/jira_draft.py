@@ -7,7 +7,7 @@ history consistent by construction: replaying the history from the creation stat
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -34,14 +34,14 @@ def points_text(points: float | None) -> str | None:
     return str(int(points)) if points == int(points) else str(points)
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
-    """One changelog history before its site-wide id is known."""
+    """One changelog history before its site-wide id is known (`items` may be a shared tuple)."""
 
     at: datetime
     seq: int
     author: str
-    items: list[ChangeItem]
+    items: Sequence[ChangeItem]
 
 
 @dataclass
@@ -49,7 +49,7 @@ class IssueDraft:
     """Mutable issue state during simulation. `open_sprint` is the not-yet-closed sprint it sits in.
 
     `planted` names the scripted scenario the issue plays (sandbox.jira_plant); the random simulation
-    leaves such an issue alone. None for every other issue.
+    leaves such an issue alone. None for every other issue. `content_seed`: see JiraIssue.
     """
 
     num: int
@@ -69,6 +69,7 @@ class IssueDraft:
     sprints: list[int] = field(default_factory=list)
     open_sprint: int | None = None
     planted: str | None = None
+    content_seed: int | None = None
     flagged: bool = False
     resolution_date: datetime | None = None
     category_changed: datetime | None = None
@@ -88,9 +89,14 @@ class IssueDraft:
         self.events.append(Event(at, next(self.seq), author, items))
         self._last = at
 
-    def _record_noise(self, at: datetime, author: str, items: list[ChangeItem]) -> None:
+    def _record_noise(self, at: datetime, author: str, items: Sequence[ChangeItem]) -> None:
         """Rank and Flagged changes carry no state the simulation reads, so they may go anywhere in time."""
         self.events.append(Event(at, next(self.seq), author, items))
+
+    def note(self, at: datetime, author: str, items: Sequence[ChangeItem]) -> None:
+        """Record a change of a field neither the simulation nor the ground truth reads (Rank,
+        description, labels, links...), at any instant after creation."""
+        self._record_noise(at, author, items)
 
     def change_status(self, at: datetime, new: Status, author: str) -> None:
         old = self.status

@@ -4,6 +4,8 @@ A 100-issue page with every field and 40 histories each is over a megabyte of JS
 user, status and project objects over and over. Serialising those once per site and joining text
 keeps a page to a few milliseconds of CPU, where json.dumps of nested dicts took tens. The output is
 exactly what json.dumps would give for the same data (tests compare it through json.loads).
+The realistic profile's issues carry every field of a Cloud site; their `fields` object is assembled
+the same way by sandbox.realistic_json.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from typing import Any
 
 from sandbox import jira_render as render
 from sandbox.jira_catalog import (
+    ALL_ISSUE_TYPES,
     CLASSIC_POINTS_FIELD,
     FLAG_IMPEDIMENT,
     FLAGGED_FIELD,
-    ISSUE_TYPES,
     PRIORITIES,
     RANK_FIELD,
     RESOLUTION_DONE,
@@ -27,6 +29,7 @@ from sandbox.jira_catalog import (
 )
 from sandbox.model import ChangeHistory, ChangeItem, JiraIssue, Worklog
 from sandbox.portfolio import Portfolio
+from sandbox.realistic_json import RealisticFields, field_order
 from sandbox.timefmt import jira_ts
 
 EMBEDDED_WORKLOGS = 20
@@ -56,6 +59,8 @@ _text = json.JSONEncoder(ensure_ascii=False).encode
 
 def field_names(portfolio: Portfolio) -> tuple[str, ...]:
     """Every issue field id of the site, in the order Jira returns them (`*all`)."""
+    if portfolio.profile == "realistic":
+        return field_order(portfolio)
     points = (
         (STORY_POINTS_FIELD, CLASSIC_POINTS_FIELD) if portfolio.story_point_fields == "both" else (STORY_POINTS_FIELD,)
     )
@@ -100,7 +105,7 @@ class JiraJson:
             p.key: _text({k: v for k, v in render.project(base, p).items() if k in _PROJECT_REF_KEYS})
             for p in portfolio.jira_projects
         }
-        self._types = {name: _text(render.issue_type(base, name)) for name in ISSUE_TYPES}
+        self._types = {name: _text(render.issue_type(base, name)) for name in ALL_ISSUE_TYPES}
         self._priorities = {
             name: _text({"self": f"{base}/rest/api/3/priority/{pid}", "name": name, "id": pid, "iconUrl": _icon(base)})
             for name, pid in PRIORITIES.items()
@@ -117,6 +122,10 @@ class JiraJson:
         }
         self._comments: dict[str, str] = {}
         self._values: dict[str, Callable[[JiraIssue], str]] = self._value_table()
+        # The realistic profile's issues carry every field of a Cloud site (sandbox.realistic_json).
+        self._realistic = (
+            RealisticFields(base, portfolio, self._users, self._values) if portfolio.profile == "realistic" else None
+        )
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -184,7 +193,9 @@ class JiraJson:
             f'"key":{_text(issue.key)}',
         ]
         wanted = [name for name in self.field_names if name in selection]
-        if wanted:
+        if wanted and self._realistic is not None:
+            parts.append('"fields":{' + self._realistic.fields(issue, wanted) + "}")
+        elif wanted:
             values = self._values
             if issue.field_values:  # values held in another form than modelled, or of added fields
                 held = dict(issue.field_values)

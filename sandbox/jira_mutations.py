@@ -30,6 +30,7 @@ from sandbox.jira_catalog import (
 )
 from sandbox.jira_draft import points_text
 from sandbox.jira_fields import add_field, fill_field, held_type, points_values, retyped_schema, rewrite
+from sandbox.jira_growth import grow_history
 from sandbox.jira_sim import FIBONACCI
 from sandbox.jira_state import JiraState
 from sandbox.model import ChangeHistory, ChangeItem, JiraIssue, Worklog
@@ -251,7 +252,7 @@ class JiraMutations:
             )
 
     def restrict_issues(self, n: int, seed: int = 0, ids: Sequence[int] | None = None) -> Changed:
-        """Put issues under a security level the account is not in: absent from search, 403 on GET."""
+        """Put issues under a security level the account is not in: absent from search, 404 on GET."""
         with self._state.lock:
             chosen = sorted(ids) if ids is not None else self._pick(self._pool(), n, seed)
             self._state.restrict(chosen)
@@ -321,6 +322,13 @@ class JiraMutations:
             state.fields = [{**f, "schema": schema} if f["id"] == field_id else f for f in state.fields]
             rewrite(state, field_id, new_type, chosen, self._clock.now())
             return Changed("retype_field", tuple(chosen), field_id=field_id)
+
+    def grow_history(self, issue_id: int, n: int, seed: int = 0) -> Changed:
+        """Plant a giant issue: `n` more changelog histories on `issue_id`, now, on fields no figure of
+        the ground truth reads (sandbox.jira_growth)."""
+        with self._state.lock:
+            grow_history(self._state, issue_id, n, random.Random(seed), self._clock.now())
+            return Changed("grow_history", (issue_id,))
 
     def _chosen(self, ids: Sequence[int] | None, fraction: float, seed: int, pool: list[int]) -> list[int]:
         if ids is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sandbox.jira_catalog import ISSUE_TYPES, Status
+from sandbox.jira_catalog import ALL_ISSUE_TYPES, ISSUE_TYPES, Status
 from sandbox.model import JiraProject, Person, Sprint
 from sandbox.timefmt import iso_z
 
@@ -65,6 +65,7 @@ def status(base: str, value: Status) -> dict[str, Any]:
 
 
 def project(base: str, value: JiraProject) -> dict[str, Any]:
+    """A project as /project/search lists it; a team-managed one is `simplified`, style "next-gen"."""
     return {
         "expand": "description,lead,issueTypes,url,projectKeys,permissions,insight",
         "self": f"{base}/rest/api/3/project/{value.id}",
@@ -73,8 +74,8 @@ def project(base: str, value: JiraProject) -> dict[str, Any]:
         "name": value.name,
         "avatarUrls": avatars(base, f"project-{value.id}"),
         "projectTypeKey": "software",
-        "simplified": False,
-        "style": "classic",
+        "simplified": value.style == "next-gen",
+        "style": value.style,
         "isPrivate": False,
         "properties": {},
     }
@@ -137,7 +138,7 @@ def adf(text: str) -> dict[str, Any]:
 
 def issue_type(base: str, name: str) -> dict[str, Any]:
     """An issue type object as Jira embeds it in issues and projects."""
-    type_id, level, description = ISSUE_TYPES[name]
+    type_id, level, description = ALL_ISSUE_TYPES[name]
     return {
         "self": f"{base}/rest/api/3/issuetype/{type_id}",
         "id": type_id,

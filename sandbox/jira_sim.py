@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sandbox import jira_plant
-from sandbox.jira_catalog import STATUS_DONE, STATUS_IN_PROGRESS, STATUS_IN_REVIEW, STATUS_TODO, Status
+from sandbox.jira_catalog import EPIC, STATUS_DONE, STATUS_IN_PROGRESS, STATUS_IN_REVIEW, STATUS_TODO, Status
 from sandbox.jira_draft import IssueDraft
 from sandbox.model import Sprint
 from sandbox.timefmt import between
@@ -90,12 +90,16 @@ def _apply(actions: list[Action], cutoff: datetime) -> None:
 
 
 def _backlog(drafts: Sequence[IssueDraft], before: datetime) -> list[IssueDraft]:
-    """Unplanted To Do issues in no open sprint, last changed an hour before `before`, in rank order."""
+    """Unplanted To Do issues in no open sprint, last changed an hour before `before`, in rank order.
+
+    Epics (realistic profile) never go into a sprint: their children do.
+    """
     found = [
         d
         for d in drafts
         if d.open_sprint is None
         and d.planted is None
+        and d.issue_type != EPIC
         and d.status is STATUS_TODO
         and d.last_event_at() < before - timedelta(hours=1)
     ]

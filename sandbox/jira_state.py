@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sandbox.jira_catalog import field_catalogue
 from sandbox.jql import Query
 from sandbox.model import JiraIssue, JiraProject, Worklog
 from sandbox.portfolio import Portfolio
+from sandbox.realistic_catalog import site_catalogue
 from sandbox.timefmt import epoch_ms
 
 _FAST_ORDERS = ((), (("updated", True),), (("updated", True), ("id", True)))
@@ -80,7 +80,7 @@ class JiraState:
         self.next_history_id = max(histories, default=10000) + 1
         self.next_worklog_id = max(self.worklogs, default=10000) + 1
         self._searches: OrderedDict[tuple[Any, ...], list[int]] = OrderedDict()
-        self.fields: list[dict[str, Any]] = field_catalogue(portfolio.story_point_fields, portfolio.sprint_field_format)
+        self.fields: list[dict[str, Any]] = site_catalogue(portfolio)
         # Custom fields added while the site runs, in creation order: issues serve them after the others.
         self.added_fields: tuple[str, ...] = ()
 
@@ -107,12 +107,14 @@ class JiraState:
             return self.issues.get(issue_id) if issue_id is not None else None
 
     def lookup(self, ref: str) -> tuple[int, JiraIssue | None]:
-        """(200, issue) when readable; (404, None) when deleted, unknown or revoked; (403, None) when restricted."""
+        """(200, issue) when readable; (404, None) otherwise: deleted, unknown, in a revoked project or under
+        issue-level security alike, the one answer Jira's document gives ("the issue is not found or the
+        user does not have permission to view it")."""
         with self.lock:
             issue = self.find(ref)
-            if issue is None or issue.project_key in self.revoked:
+            if issue is None or issue.project_key in self.revoked or issue.id in self.restricted:
                 return 404, None
-            return (403, None) if issue.id in self.restricted else (200, issue)
+            return 200, issue
 
     def field_catalogue(self) -> list[dict[str, Any]]:
         """GET /rest/api/3/field as it is now (a copy: the caller may serialise it outside the lock)."""

@@ -16,8 +16,8 @@ from sandbox.jira_draft import IssueDraft
 from sandbox.model import Worklog
 from sandbox.timefmt import between
 
-_QUARTER_HOURS = tuple(range(2, 25))  # 30 minutes .. 6 hours, in 15-minute steps
-_WORK_COMMENTS = (
+QUARTER_HOURS = tuple(range(2, 25))  # 30 minutes .. 6 hours, in 15-minute steps
+WORK_COMMENTS = (
     "Implementation",
     "Code review",
     "Pairing session",
@@ -55,7 +55,7 @@ def make_worklogs(
         for _ in range(count):
             start, end = rng.choice(intervals)
             started = between(rng, start, end).replace(second=0, microsecond=0)
-            seconds = rng.choice(_QUARTER_HOURS) * 900
+            seconds = rng.choice(QUARTER_HOURS) * 900
             # Logged once the work is over, or right away when that moment is still in the future.
             created = started + timedelta(
                 seconds=seconds + rng.randrange(60), minutes=rng.randrange(5, 120), milliseconds=rng.randrange(1000)
@@ -64,7 +64,7 @@ def make_worklogs(
                 created = between(rng, started + _SECOND, now - _SECOND)
             updated = between(rng, created, now - _SECOND) if rng.random() < 0.1 else created
             author = draft.assignee if draft.assignee and rng.random() < 0.8 else rng.choice(team)
-            logs.append(Worklog(next(seq), 0, author, started, seconds, created, updated, rng.choice(_WORK_COMMENTS)))
+            logs.append(Worklog(next(seq), 0, author, started, seconds, created, updated, rng.choice(WORK_COMMENTS)))
         result[draft.num] = sorted(logs, key=lambda w: (w.started, w.id))
     return result
 

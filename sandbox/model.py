@@ -32,9 +32,10 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class JiraProject:
-    """A Jira software project with one board. `in_portfolio` is False for the NOISE project.
+    """A Jira software project (`in_portfolio` False for NOISE); `points_field` holds its story points.
 
-    `points_field` is the custom field id where this project's issues keep their story points.
+    board_id/board_type: the board its issues' sprints run on, else its own (kanban) board.
+    style: "classic" (company-managed) or "next-gen" (team-managed, `simplified` in the API).
     """
 
     id: str
@@ -45,6 +46,17 @@ class JiraProject:
     board_type: str
     in_portfolio: bool
     points_field: str = STORY_POINTS_FIELD
+    style: str = "classic"
+
+
+@dataclass(frozen=True, slots=True)
+class JiraBoard:
+    """An agile board: scrum, simple (team-managed) or kanban; `project_key` None = located in no project."""
+
+    id: int
+    name: str
+    type: str
+    project_key: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +124,7 @@ class JiraIssue:
     field the model has none of: custom fields added on the live site, and a modelled field whose
     value is stored in another type since the field's type changed (story points as the text "5",
     while `story_points` keeps the estimate 5.0; see sandbox.jira_fields). Generated issues have none.
+    `content_seed` (realistic profile only) seeds its static content (sandbox.realistic_content).
     """
 
     id: int
@@ -135,6 +148,7 @@ class JiraIssue:
     histories: tuple[ChangeHistory, ...]
     worklogs: tuple[Worklog, ...]
     field_values: tuple[tuple[str, Any], ...] = ()
+    content_seed: int | None = None
 
     def field_value(self, field_id: str) -> Any:
         """The value `field_values` holds for `field_id`, or None."""

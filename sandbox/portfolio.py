@@ -10,6 +10,7 @@ from typing import Any
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN, TRELLO_KEY, TRELLO_TOKEN
 from sandbox.model import (
     ConfluenceSpace,
+    JiraBoard,
     JiraIssue,
     JiraProject,
     Person,
@@ -36,9 +37,10 @@ class Portfolio:
 
     `people[0]` is the PMO account that owns the sandbox credentials in every tool. Jira issues are
     ordered by id, Trello boards and Confluence spaces portfolio-first. `hourly_rates` maps the
-    accountIds with a non-default rate to that rate. The last three fields are the generate()
-    arguments that shaped the Jira site (see there). `ground_truth` is the truth at generation time;
-    a running SandboxServer recomputes it after mutations.
+    accountIds with a non-default rate to that rate. `jira_issues`, `story_point_fields`,
+    `sprint_field_format` and `profile` are the generate() arguments that shaped the Jira site (see
+    there). `jira_boards` are the site's agile boards by id (see `boards()`). `ground_truth` is the
+    truth at generation time; a running SandboxServer recomputes it after mutations.
     """
 
     seed: int
@@ -57,6 +59,15 @@ class Portfolio:
     jira_issues: int | None = None
     story_point_fields: str = "estimate"
     sprint_field_format: str = "json"
+    profile: str = "demo"
+    jira_boards: tuple[JiraBoard, ...] = ()
+
+    def boards(self) -> tuple[JiraBoard, ...]:
+        """The agile boards by id: `jira_boards`, or one board per project where none were recorded."""
+        if self.jira_boards:
+            return self.jira_boards
+        derived = (JiraBoard(p.board_id, f"{p.key} board", p.board_type, p.key) for p in self.jira_projects)
+        return tuple(sorted(derived, key=lambda b: b.id))
 
     @property
     def now(self) -> datetime:

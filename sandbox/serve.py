@@ -3,6 +3,8 @@
 Scale (`--scale`): `small`, `medium` or `large`, and/or `jira_issues=N` for N issues across the
 three portfolio Jira projects, comma-separated: `--scale jira_issues=100000`, `--scale
 large,jira_issues=5000`. Site variants: `--story-point-fields both`, `--sprint-field-format legacy`.
+Profile: `--profile realistic` generates Jira issues shaped and sized like a real Cloud site's
+(sandbox.realistic); the default `demo` keeps the small, uniform demo data.
 Behaviour: `--jql-time-zone America/New_York`, `--index-lag-minutes 5`, `--confluence-v1-gone`
 (see SandboxServer).
 
@@ -17,6 +19,11 @@ Fault grammar (`--faults`, one spec per fault):
 
     <status>:<path-regex>:<count>[:<retry-after-seconds>]
     burst:<count>[:<retry-after-seconds>[:<after-requests>]]
+    ignore-expand:<path-regex>:<name>[:<count>]
+    drop-field:<path-regex>:<dotted.path>[:<count>]
+    cut-page:<path-regex>:<keep>[:<count>]
+    page-total:<path-regex>[:<count>]
+    warn:<path-regex>:<TYPE>[:<count>]
 
 - status: 429 (rate limited) or 503 (unavailable); the body is the vendor's error shape.
 - path-regex: searched in the request path (no query string); it may contain ":" since the
@@ -25,9 +32,14 @@ Fault grammar (`--faults`, one spec per fault):
 - retry-after: optional `Retry-After` header value in seconds (429 defaults to 1).
 - burst: Jira's burst limit over every /rest/ path, after `after-requests` pass, with the
   `RateLimit-Reason: jira-burst-based` and `X-RateLimit-NearLimit` headers (see sandbox.faults).
+- The last five answer 200 with less than was asked (sandbox.payload_faults): an expand ignored,
+  a field left out (`*` walks a list: `issues.*.fields.status`), a page cut to `keep` items with its
+  paging intact, a changelog `total` that counts only the embedded histories, a `warnings` entry
+  (Jira's flag for a truncated search). Without a count they apply to every matching request.
 
 Examples: `429:/rest/api/3/search/jql:2:0` (two throttled searches, Retry-After 0),
-`503:^/1/boards/.*/actions$:1` (one Trello actions call unavailable), `burst:5:2:100`.
+`503:^/1/boards/.*/actions$:1` (one Trello actions call unavailable), `burst:5:2:100`,
+`ignore-expand:/rest/api/3/issue/bulkfetch:changelog`, `drop-field:/cards/all$:*.customFieldItems`.
 """
 
 from __future__ import annotations
@@ -42,6 +54,7 @@ from typing import Any, cast
 import yaml
 
 from sandbox.generator import SCALE, Size, SprintFieldFormat, StoryPointFields, generate
+from sandbox.realistic import PROFILES, Profile
 from sandbox.server import SandboxServer
 from sandbox.trello_import import config_with_trello_exports, load_trello_export
 
@@ -74,6 +87,7 @@ def start_sandbox(
     story_point_fields: str = "estimate",
     sprint_field_format: str = "json",
     trello_exports: Sequence[Path] = (),
+    profile: str = "demo",
 ) -> SandboxServer:
     """Generate, start the server, write the config if asked, and print how to use it.
 
@@ -88,6 +102,7 @@ def start_sandbox(
         jira_issues=jira_issues,
         story_point_fields=cast(StoryPointFields, story_point_fields),
         sprint_field_format=cast(SprintFieldFormat, sprint_field_format),
+        profile=cast(Profile, profile),
     )
     options: dict[str, Any] = {
         "jql_time_zone": jql_time_zone,
@@ -100,7 +115,7 @@ def start_sandbox(
     server.start()
     truth = portfolio.ground_truth
     print(
-        f"pmhub sandbox (seed {seed}, scale {size}, as of {portfolio.anchor}, ready in "
+        f"pmhub sandbox (seed {seed}, scale {size}, profile {profile}, as of {portfolio.anchor}, ready in "
         f"{time.monotonic() - started:.1f} s) listening on {server.url}"
     )
     print(
@@ -167,6 +182,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--story-point-fields", choices=["estimate", "both"], default="estimate")
     parser.add_argument("--sprint-field-format", choices=["json", "legacy"], default="json")
     parser.add_argument(
+        "--profile", choices=list(PROFILES), default="demo", help="realistic: Jira issues sized like a real site's"
+    )
+    parser.add_argument(
         "--trello-export",
         dest="trello_exports",
         type=Path,
@@ -192,6 +210,7 @@ def serve_from_args(args: argparse.Namespace) -> None:
         story_point_fields=args.story_point_fields,
         sprint_field_format=args.sprint_field_format,
         trello_exports=args.trello_exports,
+        profile=args.profile,
     )
 
 

@@ -39,13 +39,16 @@ from sandbox.jira_search import SearchBehaviour
 from sandbox.jira_state import JiraState
 from sandbox.live_truth import live_truth, truth_json
 from sandbox.model import JiraIssue
+from sandbox.payload_faults import PayloadFaults, is_payload_fault, served_request, served_response
 from sandbox.portfolio import Portfolio
+from sandbox.request_contract import RequestContract
 from sandbox.stats import RequestStats, dataset_stats
 from sandbox.timefmt import jira_ts
 from sandbox.trello_api import TrelloApi
 from sandbox.trello_import import TrelloExport, portfolio_with_trello_exports
 from sandbox.trello_mutations import TrelloBoards
 from sandbox.truth import GroundTruth
+from sandbox.vendor_specs import vendor_of
 
 
 class _Server(ThreadingHTTPServer):
@@ -103,13 +106,15 @@ class SandboxServer:
         self.mutations = JiraMutations(portfolio, self.state, self.clock)
         self.trello = TrelloBoards(portfolio.trello_boards, self.clock, portfolio.seed)
         self.confluence = ConfluencePages(portfolio.spaces, self.clock)
-        self._faults = FaultInjector(faults)
+        self._faults = FaultInjector([f for f in faults if not is_payload_fault(f)])
+        self._payload_faults = PayloadFaults([f for f in faults if is_payload_fault(f)])
         self._stats = RequestStats()
         # Page tokens are signed with a key derived from what determines the data, so they stay valid
         # across restarts of the same portfolio and are refused by a different one.
         identity = (
             f"pmhub-sandbox:{portfolio.seed}:{portfolio.size}:{portfolio.anchor.isoformat()}:{portfolio.jira_issues}"
             f":{portfolio.story_point_fields}:{portfolio.sprint_field_format}"
+            + ("" if portfolio.profile == "demo" else f":{portfolio.profile}")  # demo tokens stay as they were
         )
         tokens = PageTokens(hashlib.sha256(identity.encode()).digest())
         behaviour = SearchBehaviour(jql_time_zone, index_lag_minutes)
@@ -123,6 +128,12 @@ class SandboxServer:
             ("/wiki/", ConfluenceApi(portfolio, tokens, self.confluence)),
             ("/1/", TrelloApi(portfolio, self.trello)),
         ]
+        # Every request is held to the vendor's official document before it is served; there is
+        # deliberately no option to skip this (sandbox.request_contract).
+        self._contracts = {
+            prefix: RequestContract(vendor_of(prefix), [(r.method, r.template) for r in api.routes])
+            for prefix, api in self._apis
+        }
         self._admin = AdminApi(self)
         self._log: list[tuple[str, str]] = []
         self._log_lock = threading.Lock()
@@ -244,7 +255,8 @@ class SandboxServer:
 
     def add_faults(self, specs: Sequence[str]) -> None:
         """Arm more faults (sandbox.faults grammar) on the running server."""
-        self._faults.add(specs)
+        self._faults.add([f for f in specs if not is_payload_fault(f)])
+        self._payload_faults.add([f for f in specs if is_payload_fault(f)])
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def start(self) -> None:
@@ -281,7 +293,7 @@ class SandboxServer:
             return self._admin.handle(method, parts.path, body, client)
         with self._log_lock:
             self._log.append((method, parts.path))
-        api = next((api for prefix, api in self._apis if parts.path.startswith(prefix)), None)
+        prefix, api = next(((p, a) for p, a in self._apis if parts.path.startswith(p)), ("", None))
         template = api.template(method, parts.path) if api is not None else None
         self._stats.count(f"{method} {template or 'unmatched'}")
         if self.latency_ms:
@@ -305,7 +317,9 @@ class SandboxServer:
         request = ApiRequest(
             method, parts.path, parse_qs(parts.query, keep_blank_values=True), headers, body, self.url, now
         )
-        response = api.dispatch(request)
+        shaping = self._payload_faults.take(parts.path)
+        response = api.dispatch(request, self._contracts[prefix], lambda r: served_request(r, shaping))
+        response = served_response(response, shaping)
         return response.with_headers(("X-RateLimit-NearLimit", "true")) if near_limit else response
 
 

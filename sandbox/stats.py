@@ -43,7 +43,12 @@ def dataset_stats(portfolio: Portfolio, state: JiraState) -> dict[str, Any]:
     truncates (more than 20) and their histories; issues_over_40_histories /
     histories_in_issues_over_40: the same for GET issue and bulkfetch, which embed 40; worklogs:
     worklogs on readable issues; boards: agile boards; sprints_by_board: board id -> sprints;
-    fields and statuses: catalogue sizes; projects: browsable.
+    board_types: board id -> scrum, kanban or simple; board_projects: board id -> the project key it
+    is located in (None: a board no project lists, whose sprints are found by id); issue_sprints:
+    project key -> board id -> distinct sprints of that board in the Sprint field of the project's
+    readable issues; issue_open_sprints: the same for sprints not closed yet (closed sprints never
+    change, so an incremental sync need not read them again); fields and statuses: catalogue sizes;
+    projects: browsable.
     """
     with state.lock:
         readable = [i for i in state.issues.values() if state.readable(i)]
@@ -51,6 +56,13 @@ def dataset_stats(portfolio: Portfolio, state: JiraState) -> dict[str, Any]:
     lengths = [len(i.histories) for i in readable]
     by_project = Counter(i.project_key for i in readable)
     sprints = Counter(s.board_id for s in portfolio.sprints)
+    boards = portfolio.boards()
+    board_of = {s.id: s.board_id for s in portfolio.sprints}
+    closed = {s.id for s in portfolio.sprints if s.state == "closed"}
+    held: dict[str, dict[int, set[int]]] = {}
+    for issue in readable:
+        for sprint_id in issue.sprint_ids:
+            held.setdefault(issue.project_key, {}).setdefault(board_of[sprint_id], set()).add(sprint_id)
     return {
         "jira_issues": len(readable),
         "jira_issues_by_project": dict(sorted(by_project.items())),
@@ -60,9 +72,17 @@ def dataset_stats(portfolio: Portfolio, state: JiraState) -> dict[str, Any]:
         "issues_over_40_histories": sum(1 for n in lengths if n > 40),
         "histories_in_issues_over_40": sum(n for n in lengths if n > 40),
         "worklogs": sum(len(i.worklogs) for i in readable),
-        "boards": len(portfolio.jira_projects),
-        "sprints_by_board": {
-            str(board): sprints.get(board, 0) for board in sorted(p.board_id for p in portfolio.jira_projects)
+        "boards": len(boards),
+        "sprints_by_board": {str(b.id): sprints.get(b.id, 0) for b in boards},
+        "board_types": {str(b.id): b.type for b in boards},
+        "board_projects": {str(b.id): b.project_key for b in boards},
+        "issue_sprints": {
+            key: {str(board): len(ids) for board, ids in sorted(by_board.items())}
+            for key, by_board in sorted(held.items())
+        },
+        "issue_open_sprints": {
+            key: {str(board): len(ids - closed) for board, ids in sorted(by_board.items())}
+            for key, by_board in sorted(held.items())
         },
         "fields": len(state.fields),
         "statuses": len(STATUSES),

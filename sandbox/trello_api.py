@@ -20,7 +20,17 @@ from typing import Any
 from sandbox import trello_render as render
 from sandbox.clock import SandboxClock
 from sandbox.credentials import TRELLO_KEY, TRELLO_TOKEN
-from sandbox.http_kit import ApiRequest, ApiResponse, BadRequest, VendorApi, clamp, json_response, route, text_response
+from sandbox.http_kit import (
+    ApiRequest,
+    ApiResponse,
+    BadRequest,
+    Contract,
+    VendorApi,
+    clamp,
+    json_response,
+    route,
+    text_response,
+)
 from sandbox.model import TrelloBoard
 from sandbox.portfolio import Portfolio
 from sandbox.trello_mutations import TrelloBoards
@@ -62,12 +72,13 @@ def _since_before(request: ApiRequest, items: Sequence[Any], date_of: Callable[[
     return found
 
 
-def _custom_field_items(request: ApiRequest, board: TrelloBoard) -> bool:
-    """Whether cards carry `customFieldItems`: asked for, on a board that defines custom fields.
+LABELS_DEFAULT = 50
 
-    (Real Trello sends an empty list on any board; generated boards leave the key out, as before.)
-    """
-    return request.first("customFieldItems") == "true" and bool(board.custom_fields)
+
+def _custom_field_items(request: ApiRequest) -> bool:
+    """Whether cards carry `customFieldItems`: whenever asked for, as on Trello (an empty list on a card
+    without values, or on a board without custom fields)."""
+    return request.first("customFieldItems") == "true"
 
 
 class TrelloApi(VendorApi):
@@ -109,8 +120,10 @@ class TrelloApi(VendorApi):
             return json_response(429, {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": message})
         return text_response(status, message)
 
-    def dispatch(self, request: ApiRequest) -> ApiResponse:
-        response = super().dispatch(request)
+    def dispatch(
+        self, request: ApiRequest, contract: Contract, served: Callable[[ApiRequest], ApiRequest] = lambda r: r
+    ) -> ApiResponse:
+        response = super().dispatch(request, contract, served)
         return response.with_headers(*self._rate_headers())
 
     def _rate_headers(self) -> list[tuple[str, str]]:
@@ -189,7 +202,7 @@ class TrelloApi(VendorApi):
         board, value = found
         if self._portfolio.me.trello_id not in board.member_ids:
             return self.error(401, "unauthorized card permission requested")
-        body = render.card(value, self._labels, custom_fields=_custom_field_items(request, board))
+        body = render.card(value, self._labels, custom_fields=_custom_field_items(request))
         return json_response(200, render.project(body, request.values("fields")))
 
     def lists(self, request: ApiRequest) -> ApiResponse:
@@ -239,7 +252,7 @@ class TrelloApi(VendorApi):
             order = {lst.id: lst.pos for lst in board.lists}
             found.sort(key=lambda c: (order[c.list_id], c.pos))
         fields = request.values("fields")
-        items = _custom_field_items(request, board)
+        items = _custom_field_items(request)
         return json_response(
             200, [render.project(render.card(c, self._labels, custom_fields=items), fields) for c in found]
         )
@@ -284,7 +297,9 @@ class TrelloApi(VendorApi):
             board = self._board(request)
         except LookupError:
             return self._not_found()
-        return json_response(200, [render.label(label) for label in board.labels])
+        # `limit`: default 50, at most 1000 (the contract refuses more); labels have no paging.
+        limit = request.integer("limit", LABELS_DEFAULT)
+        return json_response(200, [render.label(label) for label in board.labels[:limit]])
 
     def checklists(self, request: ApiRequest) -> ApiResponse:
         """The checklists of the board's cards: none on generated boards, verbatim on imported ones."""

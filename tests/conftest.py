@@ -14,6 +14,7 @@ import yaml
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
 from sandbox.generator import generate
 from sandbox.server import SandboxServer
+from tests import skip_guard
 
 ANCHOR = date(2026, 11, 2)
 CORE_COUNTS = {
@@ -24,6 +25,11 @@ CORE_COUNTS = {
     "core.documents": "documents",
     "core.budgets": "budgets",
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI (CI=true) a skipped test fails the run, with its reason (tests/skip_guard.py)."""
+    skip_guard.register(config)
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ def by_cursor(pages: dict[str | None, tuple[dict[str, str], dict]]):
 
 
 def test_link_header_with_params_around_cursor_is_followed_verbatim_on_a_wiki_base(stub_server, fake_sleep):
-    next_link = "/wiki/api/v2/spaces?keys=PMO,OPS&cursor=eyJpZCI6IjEyIn0%3D&limit=250"
+    next_link = "/wiki/api/v2/spaces?keys=PMO&keys=OPS&cursor=eyJpZCI6IjEyIn0%3D&limit=250"
     stub_server.route(
         "GET",
         "/wiki/api/v2/spaces",
@@ -55,9 +55,14 @@ def test_link_header_with_params_around_cursor_is_followed_verbatim_on_a_wiki_ba
 
     assert [s["key"] for s in spaces] == ["PMO", "OPS"]
     first, second = stub_server.requests
-    assert first.path == "/wiki/api/v2/spaces" and first.param("keys") == "PMO,OPS"
+    # `keys` is an exploded array: repeated, never comma-joined into one (invalid) item.
+    assert first.path == "/wiki/api/v2/spaces" and first.query["keys"] == ["PMO", "OPS"]
     assert second.path == "/wiki/api/v2/spaces"  # never /wiki/wiki
-    assert second.raw_query == "keys=PMO,OPS&cursor=eyJpZCI6IjEyIn0%3D&limit=250"  # exactly as linked
+    assert second.raw_query == "keys=PMO&keys=OPS&cursor=eyJpZCI6IjEyIn0%3D&limit=250"  # exactly as linked
+
+
+def stored_page(page_id: str) -> dict:
+    return {"id": page_id, "status": "current", "version": {"number": 1}, "body": {"storage": {"value": "<p/>"}}}
 
 
 def test_links_next_in_the_body_wins_and_a_missing_next_ends(stub_server, fake_sleep):
@@ -70,17 +75,17 @@ def test_links_next_in_the_body_wins_and_a_missing_next_ends(stub_server, fake_s
                 None: (
                     {},
                     {
-                        "results": [{"id": "p1"}, {"id": "p2"}],
+                        "results": [stored_page("p1"), stored_page("p2")],
                         "_links": {"next": f"{path}?body-format=storage&cursor=c2&limit=250"},
                     },
                 ),
-                "c2": ({}, {"results": [{"id": "p3"}], "_links": {"base": "https://acme.atlassian.net/wiki"}}),
+                "c2": ({}, {"results": [stored_page("p3")], "_links": {"base": "https://acme.atlassian.net/wiki"}}),
             }
         ),
     )
     pages = list(confluence(stub_server, fake_sleep).iter_pages("42"))
     assert [p["id"] for p in pages] == ["p1", "p2", "p3"]
-    assert stub_server.requests[0].raw_query == "body-format=storage&status=current%2Carchived&limit=250"
+    assert stub_server.requests[0].raw_query == "body-format=storage&status=current&status=archived&limit=250"
     assert stub_server.requests[1].raw_query == "body-format=storage&cursor=c2&limit=250"
 
 
@@ -191,7 +196,7 @@ def test_cql_search_follows_v1_next_links_relative_to_wiki_on_a_site_and_the_gat
 
 def test_cql_search_result_without_content_is_an_error(stub_server, fake_sleep):
     stub_server.route("GET", "/wiki/rest/api/search", (200, {}, {"results": [{"title": "x"}], "_links": {}}))
-    with pytest.raises(ApiError, match="no content id"):
+    with pytest.raises(ApiError, match=r"`content\.id` missing from 1 of 1 results"):
         list(confluence(stub_server, fake_sleep).search_pages("type = page"))
 
 

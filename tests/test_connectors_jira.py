@@ -9,6 +9,7 @@ import pytest
 
 from connectors.errors import ApiError, EndpointRemovedError, PaginationError
 from connectors.jira import JiraClient
+from connectors.jira.changelogs import balanced_groups, needs_history
 
 if TYPE_CHECKING:
     from tests.stub_http import Recorded, StubServer
@@ -167,42 +168,19 @@ def histories(issue_id: str, count: int) -> list[dict]:
     ]
 
 
-def test_truncated_changelogs_are_completed_with_one_bulk_call(stub_server, fake_sleep):
-    issues = [
-        issue(1, changelog={"startAt": 0, "maxResults": 20, "total": 150, "histories": histories("10001", 150)[-20:]}),
-        issue(2, changelog={"startAt": 0, "maxResults": 20, "total": 3, "histories": histories("10002", 3)}),
-        issue(3, changelog={"startAt": 0, "maxResults": 20, "total": 45, "histories": histories("10003", 45)[-20:]}),
-        issue(4),  # no changelog requested
-    ]
-    stub_server.route(
-        "POST",
-        BULK,
-        (
-            200,
-            {},
-            {
-                "issueChangeLogs": [
-                    {"issueId": "10001", "changeHistories": histories("10001", 150)},
-                    {"issueId": "10003", "changeHistories": histories("10003", 45)},
-                ]
-            },
-        ),
-    )
-    done = list(jira(stub_server, fake_sleep).with_complete_changelogs(iter(issues)))
+def test_an_embed_is_whole_only_when_it_is_short_of_the_cap_and_its_total():
+    def with_embed(count: int, total: int | None) -> dict:
+        changelog = {"startAt": 0, "histories": histories("1", count)}
+        return {"id": "1", "changelog": changelog if total is None else {**changelog, "total": total}}
 
-    # complete issues pass straight through; the truncated ones follow once completed in one call
-    assert [i["id"] for i in done] == ["10002", "10004", "10001", "10003"]
-    done = sorted(done, key=lambda i: i["id"])
-    first = done[0]["changelog"]
-    assert len(first["histories"]) == 150 and first["maxResults"] == 150 and first["total"] == 150
-    assert first["histories"][0]["id"] == "10001-000" and first["histories"][-1]["id"] == "10001-149"
-    assert len(done[1]["changelog"]["histories"]) == 3
-    assert len(done[2]["changelog"]["histories"]) == 45
-    calls = stub_server.hits("POST", BULK)
-    assert len(calls) == 1 and calls[0].json == {"issueIdsOrKeys": ["10001", "10003"], "maxResults": 10000}
+    assert not needs_history(with_embed(3, 3)) and not needs_history(with_embed(39, None))
+    assert needs_history(with_embed(20, 150))  # cut: total says more
+    assert needs_history(with_embed(40, 40))  # a full page: `total` may count only the page
+    assert needs_history(with_embed(20, 20), cap=20)  # search/jql embeds at most 20
+    assert needs_history({"id": "1"}) and needs_history({"id": "1", "changelog": {"total": 3}})  # expand ignored
 
 
-def test_changelogs_merge_pages_per_issue_and_keep_input_order(stub_server, fake_sleep):
+def test_changelogs_come_page_by_page_each_history_once(stub_server, fake_sleep):
     a, b = histories("1", 5), histories("2", 4)
     stub_server.route(
         "POST",
@@ -227,11 +205,12 @@ def test_changelogs_merge_pages_per_issue_and_keep_input_order(stub_server, fake
         ),
     )
     result = list(jira(stub_server, fake_sleep).changelogs(["2", "1", "3"], ["status", "customfield_10020"]))
-    assert [(i, [h["id"] for h in hs]) for i, hs in result] == [
-        ("2", [h["id"] for h in b]),
-        ("1", [h["id"] for h in a]),
-        ("3", []),
-    ]
+    merged: dict[str, list[str]] = {}
+    for issue_id, hs in result:
+        merged.setdefault(issue_id, []).extend(h["id"] for h in hs)
+    # page by page (never an issue's whole history at once), each history once, oldest first
+    assert merged == {"1": [h["id"] for h in a], "2": [h["id"] for h in b]}
+    assert [i for i, _ in result] == ["1", "2", "1", "2"]
     assert stub_server.requests[0].json["fieldIds"] == ["status", "customfield_10020"]
 
 
@@ -251,9 +230,18 @@ def test_changelogs_batch_1000_issue_ids_per_call(stub_server, fake_sleep):
     )
     ids = [str(n) for n in range(2500)]
     result = list(jira(stub_server, fake_sleep, max_workers=3).changelogs(ids))
-    assert [i for i, _ in result] == ids
+    assert sorted(i for i, _ in result) == sorted(ids)
     sizes = sorted(len(r.json["issueIdsOrKeys"]) for r in stub_server.hits("POST", BULK))
-    assert sizes == [500, 1000, 1000]
+    assert sizes == [833, 833, 834]  # as few calls as 1000 per call allows, of equal size
+
+
+def test_long_histories_are_spread_over_groups_read_side_by_side():
+    sizes = {"a": 25_000, "b": 24_000, "c": 9_000, "d": 100, "e": 60}
+    # 59,000 histories need 6 pages: with 4 workers, 4 groups of about equal weight
+    groups = balanced_groups(list(sizes), sizes, workers=4)
+    assert sorted(sorted(g) for g in groups) == [["a"], ["b"], ["c"], ["d", "e"]]
+    assert balanced_groups(list(sizes), {}, workers=4) == [list(sizes)]  # sizes unknown: one page, one group
+    assert balanced_groups([], sizes, workers=4) == []
 
 
 def test_changelogs_refuse_more_than_10_field_ids(stub_server, fake_sleep):

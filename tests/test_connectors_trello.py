@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from connectors.answers import IncompleteAnswerError
 from connectors.errors import ApiError, PaginationError
 from connectors.trello import TrelloClient, trello_id_time
 
@@ -78,12 +79,23 @@ def test_a_page_that_does_not_move_back_in_time_raises(stub_server, fake_sleep):
 
 
 def test_cards_include_archived_and_custom_fields_across_pages(stub_server, fake_sleep):
-    cards = [{"id": i, "closed": n % 5 == 0} for n, i in enumerate(make_ids(1200))]
+    cards = [{"id": i, "closed": n % 5 == 0, "customFieldItems": []} for n, i in enumerate(make_ids(1200))]
     stub_server.route("GET", f"/1/boards/{BOARD}/cards/all", newest_first(cards))
     got = list(trello(stub_server, fake_sleep).iter_cards(BOARD))
     assert len(got) == 1200 and len({c["id"] for c in got}) == 1200
     assert all(r.param("customFieldItems") == "true" for r in stub_server.requests)
     assert len(stub_server.requests) == 3
+
+
+def test_cards_without_the_custom_field_items_asked_for_fail_the_run(stub_server, fake_sleep):
+    cards = [{"id": i, "closed": False, "customFieldItems": []} for i in make_ids(10)]
+    for card in cards[:3]:
+        del card["customFieldItems"]  # a server that ignored customFieldItems=true for these
+    stub_server.route("GET", f"/1/boards/{BOARD}/cards/all", newest_first(cards))
+    with pytest.raises(IncompleteAnswerError) as info:
+        list(trello(stub_server, fake_sleep).iter_cards(BOARD))
+    assert "`customFieldItems` missing from 3 of 10 objects although asked for" in str(info.value)
+    assert str(info.value).startswith("trello:main: incomplete answer from GET ")
 
 
 def test_key_and_token_go_on_every_request_and_never_into_errors(stub_server, fake_sleep):

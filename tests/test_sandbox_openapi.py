@@ -1,9 +1,10 @@
 """Every endpoint the sandbox serves answers with a body its vendor's official OpenAPI spec accepts.
 
-The specs live in ../shared/specs (see REPORT.md there). Where a spec declares no response schema for
-an endpoint, the test says so explicitly (SUBSTITUTES) and validates against the closest declared
-component schema instead. Where the spec contradicts what the real service returns, the test patches
-the spec in one place (SPEC_DEFECTS), each patch with its evidence.
+The specs live in sandbox/specs (copies of the vendors' documents, with their provenance). Where a
+spec declares no response schema for an endpoint, the test says so explicitly (SUBSTITUTES) and
+validates against the closest declared component schema instead. Where the spec contradicts what the
+real service returns, it is patched in one place (sandbox.vendor_specs.PATCHES), each patch with its
+evidence; the same patched documents check every request the sandbox receives.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,20 +23,9 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from sandbox import SandboxServer, generate
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN, TRELLO_KEY, TRELLO_TOKEN
+from sandbox.vendor_specs import SPEC_FILES, load_spec, vendor_of
 from tests.conftest import ANCHOR
 
-SPECS = Path(__file__).resolve().parents[1].parent / "shared" / "specs"
-if not SPECS.is_dir():
-    pytest.skip(f"official OpenAPI specs not found in {SPECS}", allow_module_level=True)
-
-# vendor -> (spec file, base path of its `servers` entry, which the sandbox serves under)
-SPEC_FILES = {
-    "jira": ("jira-platform-v3.swagger-v3.v3.json", "/"),
-    "agile": ("jira-software.swagger.v3.json", "/"),
-    "confluence": ("confluence-v2.openapi-v2.v3.json", "/wiki/api/v2"),
-    "confluence-v1": ("confluence-v1.swagger.v3.json", "/"),
-    "trello": ("trello.swagger.v3.json", "/1"),
-}
 _JIRA_INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)$")
 
 
@@ -63,25 +52,6 @@ FORMATS = {
     "confluence-v1": {},
     "trello": {"date": trello_date},
 }
-
-
-def _patch_jira(spec: dict[str, Any]) -> None:
-    # Real changelog items carry null from/to when a field was empty (e.g. a resolution being set);
-    # see ../shared/data/jira/jirametrics/spec/testdata/SP-13.json. The spec says non-nullable strings.
-    for name in ("from", "fromString", "to", "toString"):
-        spec["components"]["schemas"]["ChangeDetails"]["properties"][name]["nullable"] = True
-
-
-def _patch_trello(spec: dict[str, Any]) -> None:
-    # A real card's `labels` are Label objects (../shared/data/trello/exports/*.json); the spec lists
-    # label ids there, and allows both only for `idLabels`.
-    card = spec["components"]["schemas"]["Card"]["properties"]
-    card["labels"]["items"] = {
-        "oneOf": [{"$ref": "#/components/schemas/Label"}, {"$ref": "#/components/schemas/TrelloID"}]
-    }
-
-
-SPEC_DEFECTS = {"jira": _patch_jira, "trello": _patch_trello}
 
 # Endpoints whose 200 response declares no schema: (spec path, component used instead). For the agile
 # sprint list the envelope is checked against the keys of the operation's example.
@@ -137,6 +107,8 @@ SAMPLES: list[tuple[str, str, dict[str, Any], Any]] = [
     ("GET", "/rest/agile/1.0/board", {}, None),
     ("GET", "/rest/agile/1.0/board/{board_id}", {}, None),
     ("GET", "/rest/agile/1.0/board/{board_id}/sprint", {}, None),
+    # No schema declared; the SprintBean is checked in tests/test_sandbox_realistic_openapi.py.
+    ("GET", "/rest/agile/1.0/sprint/{sprint_id}", {}, None),
     ("GET", "/wiki/api/v2/spaces", {"limit": 1}, None),
     ("GET", "/wiki/api/v2/spaces/{space}", {}, None),
     ("GET", "/wiki/api/v2/spaces/{space}/pages", {"limit": 4, "body-format": "storage"}, None),
@@ -170,28 +142,15 @@ SAMPLES: list[tuple[str, str, dict[str, Any], Any]] = [
 ]
 
 
-def vendor_of(template: str) -> str:
-    if template.startswith("/rest/agile/"):
-        return "agile"
-    if template.startswith("/wiki/rest/"):
-        return "confluence-v1"
-    return "jira" if template.startswith("/rest/") else "confluence" if template.startswith("/wiki/") else "trello"
-
-
 def sample_id(sample: tuple[str, str, dict[str, Any], Any]) -> str:
     return f"{sample[0]} {sample[1]}"
 
 
 @pytest.fixture(scope="module")
 def raw_specs() -> dict[str, dict[str, Any]]:
-    """Each spec file read once, patched for its known defects, servers pointed at the sandbox paths."""
-    specs = {}
-    for vendor, (name, base) in SPEC_FILES.items():
-        spec = json.loads((SPECS / name).read_text())
-        SPEC_DEFECTS.get(vendor, lambda s: None)(spec)
-        spec["servers"] = [{"url": base}]
-        specs[vendor] = spec
-    return specs
+    """Each spec as the sandbox holds requests to it: patched for its known defects, servers pointed at
+    the sandbox paths."""
+    return {vendor: load_spec(vendor) for vendor in SPEC_FILES}
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +169,7 @@ def fill(template: str, portfolio) -> str:
         "issueIdOrKey": busiest.key,
         "projectIdOrKey": "DRC",
         "board_id": "1",
+        "sprint_id": "1",
         "space": pmo.id,
         "page": pmo.pages[1].id,
         "member": "me",
@@ -290,7 +250,7 @@ def test_jira_error_bodies_match_error_collection(sandbox, raw_specs):
 
 
 def test_point_lookup_and_bulk_errors_match_error_collection(portfolio, raw_specs):
-    """404 (deleted), 403 (issue-level security), 404 project and 400 bulkfetch all use ErrorCollection."""
+    """404 (deleted), 404 (issue-level security), 404 project and 400 bulkfetch all use ErrorCollection."""
     auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
     with SandboxServer(portfolio) as srv:
         (gone,) = srv.delete_issues(1, seed=1).issue_ids
@@ -301,7 +261,7 @@ def test_point_lookup_and_bulk_errors_match_error_collection(portfolio, raw_spec
             requests.get(f"{srv.url}/rest/api/3/project/NOPE", auth=auth),
             requests.post(f"{srv.url}/rest/api/3/issue/bulkfetch", json={"issueIdsOrKeys": ["1"] * 101}, auth=auth),
         ]
-    assert [r.status_code for r in responses] == [404, 403, 404, 400]
+    assert [r.status_code for r in responses] == [404, 404, 404, 400]
     for response in responses:
         assert component_errors(raw_specs["jira"], "jira", "ErrorCollection", response.json()) == []
 

@@ -19,7 +19,10 @@ from sandbox.serve import parse_scale, start_sandbox
 from tests.conftest import ANCHOR
 
 PORTFOLIO_KEYS = ("APL", "BOR", "DRC")
-AUTH = {"authorization": "Basic " + base64.b64encode(f"{ATLASSIAN_EMAIL}:{ATLASSIAN_TOKEN}".encode()).decode()}
+AUTH = {
+    "authorization": "Basic " + base64.b64encode(f"{ATLASSIAN_EMAIL}:{ATLASSIAN_TOKEN}".encode()).decode(),
+    "content-type": "application/json",
+}
 
 
 def test_jira_issues_is_split_in_the_size_proportions_and_noise_stays_small(portfolio):

@@ -98,7 +98,6 @@ def test_trello_cards_all_includes_archived_and_pages_by_id(portfolio, sandbox):
     url = f"{sandbox.url}/1/boards/{board.id}/cards"
     every = requests.get(f"{url}/all", params=TRELLO).json()
     assert len(every) == len(board.cards) and any(c["closed"] for c in every)
-    assert len(requests.get(url, params={**TRELLO, "filter": "all"}).json()) == len(board.cards)
     closed_lists = {lst.id for lst in board.lists if lst.closed}
     visible = requests.get(url, params=TRELLO).json()
     assert len(visible) == sum(1 for c in board.cards if not c.closed and c.list_id not in closed_lists)

@@ -1,9 +1,10 @@
 """Real Trello exports served through the sandbox's Trello API (sandbox.trello_import), synced by pmhub,
 and the warehouse compared with the export file itself.
 
-The exports live outside the repo (../shared/data/trello/exports) and hold real people's names: they
-are read at run time only, never copied here, and this module is skipped when the folder is absent.
-The expectations below are read straight from the export JSON, not through the sandbox's importer.
+The exports are tests/fixtures/trello: real board exports from public repositories (PROVENANCE.tsv
+there), anonymized by tests/fixtures/anonymize.py (people's names, usernames, e-mails and avatars
+replaced by pseudonyms, nothing else changed). The expectations below are read straight from the
+export JSON, not through the sandbox's importer.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from typing import Any
 import pytest
 
 from pipelines.run_sync import run_sync
+from sandbox.portfolio import Portfolio
 from sandbox.server import SandboxServer
 from sandbox.trello_import import config_with_trello_exports, load_trello_export
 from tests.conftest import ANCHOR, warehouse_rows, write_config
 
-EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "trello" / "exports"
-FILES = sorted(EXPORTS.glob("*.json")) if EXPORTS.is_dir() else []
-if not FILES:
-    pytest.skip(f"no Trello exports in {EXPORTS}", allow_module_level=True)
+EXPORTS = Path(__file__).resolve().parent / "fixtures" / "trello"
+FILES = sorted(EXPORTS.glob("*.json"))
+assert FILES, f"no Trello exports in {EXPORTS}"
 
 UNMAPPED_CHECK = "check trello_lists_mapped failed on core_tables"
 # (export file name, test name) -> why pmhub's pipeline gets that export wrong (xfail, strict).
@@ -86,7 +87,12 @@ def expected_from(data: dict[str, Any]) -> Expected:
 
 
 @pytest.fixture(scope="module", params=FILES, ids=[p.stem for p in FILES])
-def synced(request, tmp_path_factory, portfolio, sandbox_env) -> Synced:
+def synced(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    portfolio: Portfolio,
+    sandbox_env: dict[str, str],
+) -> Synced:
     """One export served next to the generated portfolio, synced with a config naming only its board."""
     path: Path = request.param
     expected = expected_from(json.loads(path.read_text(encoding="utf-8")))
@@ -103,7 +109,7 @@ def synced(request, tmp_path_factory, portfolio, sandbox_env) -> Synced:
     return Synced(path.name, expected, db, source_id, export.project_id, outcome.success, outcome.message)
 
 
-def _known_failure(request, synced: Synced) -> None:
+def _known_failure(request: pytest.FixtureRequest, synced: Synced) -> None:
     reason = KNOWN_FAILURES.get((synced.name, request.node.originalname))
     if reason is not None:
         request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
@@ -125,15 +131,23 @@ def test_sync_succeeds_unless_lists_holding_cards_are_unmapped(request, synced):
 
 
 def _unmapped_lists_holding_cards(synced: Synced) -> list[str]:
-    if synced.name not in DEFENDED:
-        return []
-    board = json.loads((EXPORTS / synced.name).read_text(encoding="utf-8"))
-    holding = Counter(card["idList"] for card in board["cards"])
+    lists, cards = _lists_and_cards(synced.name)
+    holding = Counter(card["idList"] for card in cards)
     return [
         lst["name"]
-        for lst, (_category, rule) in zip(board["lists"], DEFENDED[synced.name], strict=True)
+        for lst, (_category, rule) in zip(lists, _defended(synced), strict=True)
         if rule == "default" and holding[lst["id"]]
     ]
+
+
+def _lists_and_cards(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A board export's lists and cards. A single-card export has no lists of its own: its card, and
+    the one list its `idList` names, called as its actions call it (as the sandbox's importer does)."""
+    data = json.loads((EXPORTS / name).read_text(encoding="utf-8"))
+    if "cards" in data:
+        return data["lists"], data["cards"]
+    named = {a["data"]["list"]["id"]: a["data"]["list"]["name"] for a in data["actions"] if "list" in a["data"]}
+    return [{"id": data["idList"], "name": named.get(data["idList"], f"list {data['idList']}")}], [data]
 
 
 def test_work_items_are_the_exports_cards(request, synced):
@@ -182,8 +196,8 @@ def test_every_list_of_the_export_is_categorized(request, synced):
     assert synced.expected.list_ids <= {r[0] for r in rows}
 
 
-# The categories we defend for each board's lists, in the export's list order (names are not copied:
-# they are real people's data). Lists no rule can place stay `default` and are reported.
+# The categories we defend for each board's lists, in the export's list order (`_lists_and_cards`).
+# Lists no rule can place stay `default` and are reported.
 T, P, D = "todo", "in_progress", "done"
 DEFENDED = {
     "clipkit_board.json": [(T, "name"), (T, "name"), (P, "name"), (D, "name"), (D, "name")],  # closed; cancelled
@@ -191,6 +205,7 @@ DEFENDED = {
         (T, "name"), (T, "position"), (T, "position"), (T, "name"), (P, "name"), (P, "name"), (D, "name"),
     ],  # lists left of "In Progress" (blocked, available to pick up) are where work waits
     "mycorner_board.json": [(T, "name"), (T, "name"), (P, "name"), (D, "name"), *[(P, "default")] * 5],
+    "single-card_stinovani.json": [(T, "position")],  # its card's list ("should be worked on") is the only one
     "trellocms-sample_board.json": [(P, "default"), (T, "position"), *[(P, "default")] * 6],  # a CMS, no workflow
     "volunteerbridge_board.json": [
         (T, "name"), (T, "name"), (T, "name"), (T, "name"), (P, "name"), (P, "default"), (P, "name"), (D, "name"),
@@ -198,12 +213,17 @@ DEFENDED = {
 }  # fmt: skip
 
 
+def _defended(synced: Synced) -> list[tuple[str, str]]:
+    assert synced.name in DEFENDED, f"say in DEFENDED which categories the lists of {synced.name} must get"
+    return DEFENDED[synced.name]
+
+
 def test_list_categories_are_the_ones_we_defend(request, synced):
+    """Every list gets the category we defend, no list the export lacks gets one (a single-card
+    export's card lands in the one list it names), and the lists no rule places are reported."""
     _known_failure(request, synced)
     assert synced.loaded, synced.message
-    if synced.name not in DEFENDED:
-        pytest.skip("a single-card export has no lists of its own")
-    board = json.loads((EXPORTS / synced.name).read_text(encoding="utf-8"))
+    lists, cards = _lists_and_cards(synced.name)
     got = dict(
         (list_id, (category, rule))
         for list_id, category, rule in warehouse_rows(
@@ -212,12 +232,13 @@ def test_list_categories_are_the_ones_we_defend(request, synced):
             [synced.source_id, synced.expected.board_id],
         )
     )
-    assert [got[lst["id"]] for lst in board["lists"]] == DEFENDED[synced.name]
+    assert [got[lst["id"]] for lst in lists] == _defended(synced)
+    assert set(got) == {lst["id"] for lst in lists}  # no category for a list the export does not have
     # each list no rule places that holds cards is reported once, by name, with its card count
-    holding = Counter(card["idList"] for card in board["cards"])
+    holding = Counter(card["idList"] for card in cards)
     expected = sorted(
         f"list {lst['name']!r} ({holding[lst['id']]} cards) matches no rule"
-        for lst, category in zip(board["lists"], DEFENDED[synced.name], strict=True)
+        for lst, category in zip(lists, _defended(synced), strict=True)
         if category[1] == "default" and holding[lst["id"]]
     )
     unmatched = "SELECT problem FROM meta.data_problems WHERE problem LIKE '%matches no rule%'"

@@ -26,13 +26,23 @@ from connectors.urls import host_of
 PAGE_LIMIT = 250  # the documented maximum `limit` for spaces, pages and versions
 SEARCH_LIMIT = 250  # v1 search caps `limit` itself ("fixed system limits"); we follow `next` regardless
 SPACE_KEYS_PER_CALL = 250  # `keys` accepts at most 250 items
-LISTED_STATUSES = "current,archived"  # trashed and draft pages are not content a PMO reads
+# Trashed and draft pages are not content a PMO reads. `status`, `id` and `keys` are exploded array
+# parameters (`status=current&status=archived`): one comma-joined value is a single, invalid item.
+LISTED_STATUSES = ["current", "archived"]
 CONFLUENCE_HINTS = {
     401: "check the email/API token for this Confluence site; a scoped token needs the "
     "https://api.atlassian.com/ex/confluence/<cloudId> base URL",
     404: "space or page not found, or not visible to this account",
     410: "this Confluence endpoint was removed on this site (v1 APIs are being retired)",
 }
+
+
+# What every listed page must carry: the census compares versions, and a body asked for must come.
+_STUB = ("id", "status", "version.number")
+
+
+def _with_body(body_format: str) -> tuple[str, ...]:
+    return (*_STUB, f"body.{body_format}")
 
 
 def api_root(base_url: str) -> str:
@@ -73,8 +83,8 @@ class ConfluenceClient:
             return
         if isinstance(keys, str):
             raise TypeError(f"keys must be a list of space keys, not the string {keys!r}")
-        for group in chunked(list(keys), SPACE_KEYS_PER_CALL):
-            params = {"keys": ",".join(group), "limit": PAGE_LIMIT}
+        for group in chunked(list(dict.fromkeys(keys)), SPACE_KEYS_PER_CALL):
+            params = {"keys": list(group), "limit": PAGE_LIMIT}
             yield from iter_cursor_pages(self.http, "/api/v2/spaces", params)
 
     def iter_pages(self, space_id: str, body_format: str = "storage") -> Iterator[dict[str, Any]]:
@@ -82,21 +92,22 @@ class ConfluenceClient:
         ``version.number``/``createdAt``, and ``body.<format>.value`` — storage XHTML by default)."""
         path = f"/api/v2/spaces/{quote(str(space_id), safe='')}/pages"
         params = {"body-format": body_format, "status": LISTED_STATUSES, "limit": PAGE_LIMIT}
-        return iter_cursor_pages(self.http, path, params)
+        return iter_cursor_pages(self.http, path, params, require=_with_body(body_format))
 
     def iter_page_stubs(self, space_id: str) -> Iterator[dict[str, Any]]:
         """Pages of a space without bodies (``id``, ``title``, ``status``, ``version``): the cheap census."""
         path = f"/api/v2/spaces/{quote(str(space_id), safe='')}/pages"
-        return iter_cursor_pages(self.http, path, {"status": LISTED_STATUSES, "limit": PAGE_LIMIT})
+        return iter_cursor_pages(self.http, path, {"status": LISTED_STATUSES, "limit": PAGE_LIMIT}, _STUB)
 
     def iter_pages_by_id(self, page_ids: Sequence[str], body_format: str = "storage") -> Iterator[dict[str, Any]]:
         """The pages with these ids (250 per request, the `id` filter's maximum), with bodies."""
         for group in chunked(list(page_ids), PAGE_LIMIT):
-            params = {"id": ",".join(group), "body-format": body_format, "limit": PAGE_LIMIT}
-            yield from iter_cursor_pages(self.http, "/api/v2/pages", params)
+            params = {"id": list(group), "body-format": body_format, "limit": PAGE_LIMIT}
+            yield from iter_cursor_pages(self.http, "/api/v2/pages", params, require=_with_body(body_format))
 
     def lookup_page(self, page_id: str, body_format: str = "storage") -> tuple[int, dict[str, Any] | None]:
-        """Point lookup: ``(200, page)`` (its ``status`` may be ``trashed``) or ``(404, None)`` once purged."""
+        """Point lookup: ``(200, page)`` (its ``status`` may be ``trashed``), or ``(404, None)``, which the API
+        gives both for a purged page and for one the account may no longer view."""
         try:
             page: dict[str, Any] = self.http.get_json(
                 f"/api/v2/pages/{quote(str(page_id), safe='')}", {"body-format": body_format}, expect="object"
@@ -121,8 +132,6 @@ class ConfluenceClient:
         """The ``content`` of each page a CQL query finds (v1 ``/rest/api/search``): ``id``,
         ``title``, ``status`` and ``version.number``. A 410 (v1 removed) raises `ApiError`."""
         params = {"cql": cql, "limit": SEARCH_LIMIT, "expand": "content.version"}
-        for result in iter_cursor_pages(self.http, "/rest/api/search", params):
-            content = result.get("content") if isinstance(result, dict) else None
-            if not isinstance(content, dict) or "id" not in content:
-                raise self.http.shape_error(self.http.resolve("/rest/api/search"), "a search result has no content id")
-            yield content
+        required = ("content.id", "content.version.number")
+        for result in iter_cursor_pages(self.http, "/rest/api/search", params, require=required):
+            yield result["content"]

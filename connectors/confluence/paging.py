@@ -11,16 +11,21 @@ the api.atlassian.com gateway or a proxy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from connectors.answers import describe, lacking
 from connectors.http import HttpClient
 
 
-def iter_cursor_pages(http: HttpClient, path: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+def iter_cursor_pages(
+    http: HttpClient, path: str, params: Mapping[str, Any] | None = None, require: Sequence[str] = ()
+) -> Iterator[dict[str, Any]]:
     """Yield every item of ``results`` across pages until a page has no next link.
 
-    A next link seen before raises `PaginationError` instead of looping.
+    A next link seen before raises `PaginationError` instead of looping. `require`: dotted paths
+    every item must carry because the request asked for them (e.g. ``body.storage`` for
+    ``body-format=storage``); an item without them raises `IncompleteAnswerError`.
     """
     target = http.resolve(path)
     query: Mapping[str, Any] | None = params
@@ -31,6 +36,11 @@ def iter_cursor_pages(http: HttpClient, path: str, params: Mapping[str, Any] | N
         results = page.get("results")
         if not isinstance(results, list):
             raise http.shape_error(response.url, "expected a 'results' list")
+        missing = lacking(results, require)
+        if missing:
+            raise http.incomplete_error(
+                response.url, describe(missing, len(results), "results") + " although asked for"
+            )
         yield from results
         links = page.get("_links")
         next_link = links.get("next") if isinstance(links, dict) else None

@@ -9,16 +9,17 @@ immutable numeric ids as strings (issue keys change when issues move, ids do not
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from connectors.answers import describe, lacking
 from connectors.errors import ApiError
 from connectors.http import HttpClient
 from connectors.jira import settings
-from connectors.jira.changelogs import complete_changelogs, fetch_changelogs
+from connectors.jira.changelogs import stream_changelogs
 from connectors.jira.issues import iter_issue_batches, lookup_issue, project_visible
 from connectors.jira.paging import iter_offset_pages, iter_token_pages
-from connectors.jira.worklogs import changed_worklog_ids, fetch_worklogs
+from connectors.jira.worklogs import WorklogFeed, changed_worklog_ids, fetch_worklogs
 from connectors.parallel import chunked
 from connectors.ratelimit import shared_limiter
 from connectors.stats import RequestStats
@@ -73,7 +74,8 @@ class JiraClient:
         if keys is None:
             yield from iter_offset_pages(self.http, settings.PROJECT_SEARCH, {}, settings.PROJECT_PAGE_SIZE)
             return
-        for group in chunked(_names(keys, "keys"), settings.PROJECT_KEYS_PER_CALL):
+        # `keys` must hold unique items (uniqueItems in Jira's document): a repeated key is a 400.
+        for group in chunked(list(dict.fromkeys(_names(keys, "keys"))), settings.PROJECT_KEYS_PER_CALL):
             yield from iter_offset_pages(
                 self.http, settings.PROJECT_SEARCH, {"keys": group}, settings.PROJECT_PAGE_SIZE
             )
@@ -92,7 +94,7 @@ class JiraClient:
         POST because long field lists overflow GET query strings (airbyte#16065). `jql` must be
         bounded (project and/or time predicate); Jira rejects unbounded queries with 400. Only
         the requested `fields` are returned (default would be ``id`` only). Embedded changelogs
-        (``expand=["changelog"]``) are capped; pass the result through `with_complete_changelogs`.
+        (``expand=["changelog"]``) are capped: see `connectors.jira.changelogs.needs_history`.
         """
         if not jql.strip():
             raise ValueError("JQL must be bounded (e.g. 'project = X AND updated >= -1d'), got ''")
@@ -120,34 +122,40 @@ class JiraClient:
         return count
 
     def changelogs(
-        self, issue_ids: Sequence[str], field_ids: Sequence[str] = ()
+        self, issue_ids: Sequence[str], field_ids: Sequence[str] = (), sizes: Mapping[str, int] | None = None
     ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        """Yield ``(issue_id, all histories oldest first)`` per issue, in input order.
+        """Yield ``(issue_id, histories)`` as bulkfetch pages arrive; together every history of each
+        issue once, oldest first per issue (see `connectors.jira.changelogs.stream_changelogs`).
 
-        Uses bulkfetch in batches of ≤1000 issue ids, optionally filtered to ≤10 `field_ids`
-        (e.g. status, Sprint, story points); batches run concurrently.
+        Batches of ≤1000 issue ids run concurrently, optionally filtered to ≤10 `field_ids`;
+        `sizes` (histories each issue has at least) balance the batches.
         """
-        return fetch_changelogs(self.http, _names(issue_ids, "issue_ids"), _names(field_ids, "field_ids"))
+        ids, fields = _names(issue_ids, "issue_ids"), _names(field_ids, "field_ids")
+        return stream_changelogs(self.http, ids, fields, sizes)
 
     def issue_batches(
-        self, issue_ids: Iterable[str], fields: Sequence[str], expand: Sequence[str] = ()
+        self,
+        issue_ids: Iterable[str],
+        fields: Sequence[str],
+        expand: Sequence[str] = (),
+        require: Sequence[str] = (),
     ) -> Iterator[tuple[list[dict[str, Any]], list[str]]]:
-        """``(issues, ids not returned)`` per 100 ids via parallel ``issue/bulkfetch`` calls, in order."""
-        return iter_issue_batches(self.http, (str(i) for i in issue_ids), _names(fields, "fields"), expand)
+        """``(issues, ids not returned)`` per 100 ids via parallel ``issue/bulkfetch`` calls, in order.
+
+        `require`: dotted paths (``fields.updated``) every issue must carry (`IncompleteAnswerError`)."""
+        return iter_issue_batches(
+            self.http, (str(i) for i in issue_ids), _names(fields, "fields"), _names(expand, "expand"), require
+        )
 
     def lookup_issue(
-        self, issue_id: str, fields: Sequence[str], expand: Sequence[str] = ()
+        self, issue_id: str, fields: Sequence[str], expand: Sequence[str] = (), require: Sequence[str] = ()
     ) -> tuple[int, dict[str, Any] | None]:
         """Point lookup: ``(200, issue)``, ``(404, None)`` or ``(403, None)``."""
-        return lookup_issue(self.http, issue_id, fields, expand)
+        return lookup_issue(self.http, issue_id, fields, expand, require)
 
     def project_visible(self, project_key_or_id: str) -> bool:
         """Whether the account can still see the project."""
         return project_visible(self.http, project_key_or_id)
-
-    def with_complete_changelogs(self, issues: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Yield `issues` with truncated ``changelog.histories`` completed in bulk (truncated ones last)."""
-        return complete_changelogs(self.http, issues)
 
     # -- agile --------------------------------------------------------------------------------
 
@@ -173,6 +181,30 @@ class JiraClient:
             if yielded or exc.status != 400 or "support sprints" not in exc.detail.lower():
                 raise
 
+    def sprint(self, sprint_id: int) -> tuple[int, dict[str, Any] | None]:
+        """One sprint by id (``GET /rest/agile/1.0/sprint/{id}``): ``(200, sprint)`` or ``(404, None)``.
+
+        For sprints no listed board returned: boards are listed per project only when their filter
+        names the project, so a cross-project board's sprints come only this way.
+        """
+        return self._point(settings.SPRINT.format(sprint_id=int(sprint_id)), ("id", "state"))
+
+    def board(self, board_id: int) -> tuple[int, dict[str, Any] | None]:
+        """One board by id: ``(200, board)`` or ``(404, None)`` (deleted, or not visible)."""
+        return self._point(settings.BOARD.format(board_id=int(board_id)), ("id", "type"))
+
+    def _point(self, path: str, require: Sequence[str]) -> tuple[int, dict[str, Any] | None]:
+        try:
+            found: dict[str, Any] = self.http.get_json(path, expect="object")
+        except ApiError as exc:
+            if exc.status == 404:
+                return 404, None
+            raise
+        missing = lacking([found], require)
+        if missing:
+            raise self.http.incomplete_error(self.http.resolve(path), describe(missing, 1, "objects"))
+        return 200, found
+
     # -- worklogs -----------------------------------------------------------------------------
 
     def updated_worklog_ids(self, since_ms: int) -> tuple[list[int], int]:
@@ -183,7 +215,12 @@ class JiraClient:
         """Ids of worklogs deleted after `since_ms` (epoch ms), and the next watermark."""
         return changed_worklog_ids(self.http, settings.WORKLOG_DELETED, since_ms)
 
-    def worklogs(self, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    def worklog_feed(self, since_ms: int, deleted: bool = False) -> WorklogFeed:
+        """The worklogs created/updated (or `deleted`) after `since_ms` (epoch ms), page by page,
+        with the next watermark once read to the end."""
+        return WorklogFeed(self.http, settings.WORKLOG_DELETED if deleted else settings.WORKLOG_UPDATED, since_ms)
+
+    def worklogs(self, ids: Iterable[int]) -> Iterator[dict[str, Any]]:
         """Full worklogs (``issueId``, ``started``, ``timeSpentSeconds``, ``author``...) by id."""
         return fetch_worklogs(self.http, ids)
 

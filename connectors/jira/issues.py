@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
+from connectors.answers import describe, lacking
 from connectors.errors import ApiError
 from connectors.http import HttpClient
 from connectors.jira import settings
@@ -21,21 +22,35 @@ Issue = dict[str, Any]
 
 
 def iter_issue_batches(
-    http: HttpClient, issue_ids: Iterable[str], fields: Sequence[str], expand: Sequence[str] = ()
+    http: HttpClient,
+    issue_ids: Iterable[str],
+    fields: Sequence[str],
+    expand: Sequence[str] = (),
+    require: Sequence[str] = (),
 ) -> Iterator[tuple[list[Issue], list[str]]]:
-    """Yield ``(issues, ids Jira could not return)`` per batch of 100 ids, in input order."""
-    fetch = partial(_fetch_batch, http, fields=list(fields), expand=",".join(expand))
+    """Yield ``(issues, ids Jira could not return)`` per batch of 100 ids, in input order.
+
+    `require`: dotted paths (``fields.updated``) every returned issue must carry because `fields`
+    asked for them; an answer without them raises `IncompleteAnswerError`.
+    """
+    fetch = partial(_fetch_batch, http, fields=list(fields), expand=list(expand), require=tuple(require))
     yield from ordered_map(fetch, chunked(issue_ids, settings.ISSUES_PER_BULKFETCH), http.max_workers)
 
 
-def _fetch_batch(http: HttpClient, ids: list[str], fields: list[str], expand: str) -> tuple[list[Issue], list[str]]:
+def _fetch_batch(
+    http: HttpClient, ids: list[str], fields: list[str], expand: list[str], require: Sequence[str]
+) -> tuple[list[Issue], list[str]]:
     body: dict[str, Any] = {"issueIdsOrKeys": ids, "fields": fields}
     if expand:
+        # An array here (BulkFetchIssueRequestBean), unlike almost every other `expand` in Jira's
+        # API: a comma-joined string is not read as the expand and no changelog comes back.
         body["expand"] = expand
     page = http.post_json(settings.ISSUE_BULKFETCH, body, expect="object")
     issues = page.get("issues")
+    url = http.resolve(settings.ISSUE_BULKFETCH)
     if not isinstance(issues, list):
-        raise http.shape_error(http.resolve(settings.ISSUE_BULKFETCH), "expected an 'issues' list", method="POST")
+        raise http.shape_error(url, "expected an 'issues' list", method="POST")
+    check_issues(http, url, issues, require, "POST")
     returned = {str(i.get("id")) for i in issues}
     # issueErrors name the ids Jira could not return (deleted, or not visible to this account);
     # anything neither returned nor listed is treated the same way, so no id is silently dropped.
@@ -43,8 +58,17 @@ def _fetch_batch(http: HttpClient, ids: list[str], fields: list[str], expand: st
     return issues, missing
 
 
+def check_issues(http: HttpClient, url: str, issues: list[Issue], require: Sequence[str], method: str) -> None:
+    """Raise `IncompleteAnswerError` when an issue lacks its id or a field the request asked for."""
+    missing = lacking(issues, ("id", *require))
+    if missing:
+        raise http.incomplete_error(
+            url, describe(missing, len(issues), "issues") + " although the request asked for them", method=method
+        )
+
+
 def lookup_issue(
-    http: HttpClient, issue_id: str, fields: Sequence[str], expand: Sequence[str] = ()
+    http: HttpClient, issue_id: str, fields: Sequence[str], expand: Sequence[str] = (), require: Sequence[str] = ()
 ) -> tuple[int, Issue | None]:
     """``(200, issue)``, or ``(404, None)`` / ``(403, None)`` when Jira will not return it.
 
@@ -61,6 +85,7 @@ def lookup_issue(
         if exc.status in (403, 404):
             return exc.status, None
         raise
+    check_issues(http, http.resolve(settings.ISSUE.format(issue_id=issue_id)), [issue], require, "GET")
     return 200, issue
 
 

@@ -51,6 +51,10 @@ def iter_offset_pages(
 def iter_token_pages(http: HttpClient, path: str, body: Mapping[str, Any], items_key: str) -> Iterator[list[Any]]:
     """POST `body` to `path` and follow ``nextPageToken``; yield each page's `items_key` list.
 
+    A page without that list is a shape error, never an empty page. ``warnings`` a page carries
+    (Jira flags result sets it truncated there) are recorded as shortfalls in the client's stats,
+    so the run reports them.
+
     The last page is the one with ``isLast: true`` or without a ``nextPageToken``: with no token
     there is nothing to ask for next, so a response missing both is also the end (documented
     behaviour: "If this result represents the last or the only page this token will be null").
@@ -62,9 +66,11 @@ def iter_token_pages(http: HttpClient, path: str, body: Mapping[str, Any], items
     seen: set[str] = set()
     while True:
         page = http.post_json(path, request, expect="object")
-        items = page.get(items_key, [])
+        items = page.get(items_key)
         if not isinstance(items, list):
             raise http.shape_error(url, f"expected a '{items_key}' list", method="POST")
+        for warning in page.get("warnings") or ():
+            http.stats.add_shortfall(_warning_text(path, warning), 1)
         yield items
         token = page.get("nextPageToken")
         if page.get("isLast") is True or not token:
@@ -77,3 +83,10 @@ def iter_token_pages(http: HttpClient, path: str, body: Mapping[str, Any], items
             )
         seen.add(token)
         request["nextPageToken"] = token
+
+
+def _warning_text(path: str, warning: Any) -> str:
+    if not isinstance(warning, dict):
+        return f"pages of {path} with a warning: {str(warning)[:200]}"
+    kind, message = warning.get("type") or "WARNING", warning.get("message") or ""
+    return f"pages of {path} Jira flagged {kind} ({str(message)[:200]}): the results may be incomplete"

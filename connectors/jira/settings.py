@@ -19,6 +19,8 @@ WORKLOG_DELETED = "/rest/api/3/worklog/deleted"
 WORKLOG_LIST = "/rest/api/3/worklog/list"
 BOARDS = "/rest/agile/1.0/board"
 BOARD_SPRINTS = "/rest/agile/1.0/board/{board_id}/sprint"
+BOARD = "/rest/agile/1.0/board/{board_id}"
+SPRINT = "/rest/agile/1.0/sprint/{sprint_id}"
 
 PROJECT_PAGE_SIZE = 100  # project/search: "Must be less than or equal to 100"
 PROJECT_KEYS_PER_CALL = 50  # project/search: "Up to 50 project keys can be provided"
@@ -27,6 +29,10 @@ SEARCH_PAGE_SIZE = 100  # fewer fields → Jira may serve more; it may also serv
 SEARCH_IDS_PAGE_SIZE = 5000  # "It returns max 5000 issues" when only ids are requested
 CHANGELOG_ISSUES_PER_CALL = 1000  # bulkfetch: up to 1000 issue ids ...
 CHANGELOG_FIELDS_MAX = 10  # ... and up to 10 field ids
+# issue GET / bulkfetch embed at most 40 histories with expand=changelog ("returns a maximum of 40
+# changelogs"); search/jql embeds at most 20.
+EMBEDDED_HISTORIES = 40
+SEARCH_EMBEDDED_HISTORIES = 20
 CHANGELOG_PAGE_SIZE = 10000  # bulkfetch maxResults: default 1000 histories per page, maximum 10000
 WORKLOGS_PER_CALL = 1000  # worklog/list: 400 when more than 1000 ids
 

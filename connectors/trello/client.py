@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from connectors.answers import describe, lacking
 from connectors.errors import ApiError
 from connectors.http import HttpClient
 from connectors.parallel import ordered_map
@@ -24,6 +25,7 @@ from connectors.trello.ids import id_order, is_trello_id
 from connectors.urls import host_of
 
 PAGE_LIMIT = 1000  # the maximum Trello serves per request for actions and cards
+LABELS_LIMIT = 1000  # the maximum `limit` of a board's labels (default 50), which have no paging
 TRELLO_HINTS = {
     401: "check the Trello API key/token for this source (the token may be expired or revoked)",
     404: "board not found, or not visible to this token's member",
@@ -84,8 +86,14 @@ class TrelloClient:
         return result
 
     def iter_cards(self, board_id: str) -> Iterator[dict[str, Any]]:
-        """Every card of a board, archived included, with ``customFieldItems``; newest first."""
-        return self._iter_before_paged(_board_path(board_id, "cards/all"), {"customFieldItems": "true"})
+        """Every card of a board, archived included, with ``customFieldItems``; newest first.
+
+        A card that comes without ``customFieldItems`` (asked for; Trello sends an empty list for a
+        card without values) raises `IncompleteAnswerError`: its estimate would read as missing.
+        """
+        return self._iter_before_paged(
+            _board_path(board_id, "cards/all"), {"customFieldItems": "true"}, require=("customFieldItems",)
+        )
 
     def iter_actions(self, board_id: str, since: str | None = None) -> Iterator[dict[str, Any]]:
         """Every action of a board (card moves ``updateCard`` with ``data.listBefore/listAfter``,
@@ -117,9 +125,14 @@ class TrelloClient:
         return result
 
     def labels(self, board_id: str) -> list[dict[str, Any]]:
-        """Labels of a board (``id``, ``name``, ``color``), used or not."""
+        """Labels of a board (``id``, ``name``, ``color``), used or not: at most `LABELS_LIMIT`.
+
+        Trello serves at most 1000 labels per request and documents no paging for them, so fewer
+        than `LABELS_LIMIT` proves the list whole; a full list may not be, and the caller completes
+        it from the labels its cards carry (and says so).
+        """
         result: list[dict[str, Any]] = self.http.get_json(
-            _board_path(board_id, "labels"), {"limit": str(PAGE_LIMIT)}, expect="array"
+            _board_path(board_id, "labels"), {"limit": str(LABELS_LIMIT)}, expect="array"
         )
         return result
 
@@ -133,7 +146,9 @@ class TrelloClient:
         result: list[dict[str, Any]] = self.http.get_json(_board_path(board_id, "customFields"), expect="array")
         return result
 
-    def _iter_before_paged(self, path: str, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+    def _iter_before_paged(
+        self, path: str, params: Mapping[str, str], require: Sequence[str] = ()
+    ) -> Iterator[dict[str, Any]]:
         """Page newest-first collections with ``limit=1000`` and ``before=<oldest id so far>``.
 
         An empty page is the normal end. A short page is *not* trusted as the end (it costs one
@@ -149,6 +164,9 @@ class TrelloClient:
             page = self.http.get_json(path, query, expect="array")
             if not all(isinstance(obj, dict) and is_trello_id(str(obj.get("id"))) for obj in page):
                 raise self.http.shape_error(url, "expected a list of objects with Trello ids (24 hex)")
+            missing = lacking(page, require)
+            if missing:
+                raise self.http.incomplete_error(url, describe(missing, len(page), "objects") + " although asked for")
             if before is not None:
                 newest = max((obj["id"] for obj in page), key=id_order, default=before)
                 if id_order(newest) > id_order(before):

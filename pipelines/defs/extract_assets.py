@@ -18,6 +18,7 @@ from pipelines.defs.resources import PmhubResource
 from pipelines.extract.common import ExtractResult, SourceState
 from pipelines.extract.confluence import extract_confluence
 from pipelines.extract.jira import extract_jira
+from pipelines.extract.memory import lean_parsing
 from pipelines.extract.trello import extract_trello
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
@@ -87,6 +88,8 @@ def _land_source(
     except BaseException:
         writer.abort()
         raise
+    # What the source's answers left out although asked for (and was made up for elsewhere).
+    result.warnings += [f"{source_id}: {n} {what}" for what, n in client.stats.shortfalls().items()]
     stats = client.stats.as_dict()
     writer.commit(result.cursors, {**stats, "warnings": result.warnings})
     for warning in result.warnings:
@@ -105,7 +108,8 @@ def land_tool(pmhub: PmhubResource, tool: Tool) -> dg.MaterializeResult[None]:
     state = read_extract_state(pmhub.warehouse_file())
     per_source: dict[str, dict[str, Any]] = {}
     failures: list[tuple[str, BaseException]] = []
-    with ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL_SOURCES, len(sources)))) as pool:
+    workers = max(1, min(MAX_PARALLEL_SOURCES, len(sources)))
+    with lean_parsing(), ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {f"{tool.name}:{s.name}": pool.submit(_land_source, pmhub, tool, config, s, state) for s in sources}
         for source_id, future in futures.items():
             try:

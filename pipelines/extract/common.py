@@ -31,6 +31,8 @@ class SourceState:
     known_page_labels: Confluence page id → names of the labels held for it (live pages with labels).
     issue_read_ms: Jira issue id → the server instant (epoch ms) at which the run that landed its
     stored version started reading: that version holds every change made before then.
+    sprint_states: Jira sprint id → state of each sprint held (a closed one never changes again; the
+    others move on by themselves). unlisted_board_ids: Jira boards held that no project lists.
     """
 
     cursors: dict[str, str] = field(default_factory=dict)
@@ -40,6 +42,8 @@ class SourceState:
     known_page_versions: dict[str, dict[str, int]] = field(default_factory=dict)
     known_page_labels: dict[str, list[str]] = field(default_factory=dict)
     issue_read_ms: dict[str, int] = field(default_factory=dict)
+    sprint_states: dict[int, str] = field(default_factory=dict)
+    unlisted_board_ids: list[int] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None, full_refresh: bool = False) -> SourceState:
@@ -53,6 +57,8 @@ class SourceState:
             known_page_versions={} if full_refresh else dict(data.get("known_page_versions", {})),
             known_page_labels={k: list(v) for k, v in data.get("known_page_labels", {}).items()},
             issue_read_ms={} if full_refresh else _issue_reads(data.get("issue_reads", {})),
+            sprint_states={int(k): str(v) for k, v in data.get("sprint_states", {}).items()},
+            unlisted_board_ids=[int(i) for i in data.get("unlisted_board_ids", [])],
         )
 
 

@@ -208,9 +208,14 @@ def _vanished_pages(client: ConfluenceClient, writer: LandingWriter, page_ids: l
     ):
         if status == 200 and page is not None and page.get("status") in ("current", "archived"):
             moved.append(page)
-        else:
-            detail = "purged" if page is None else str(page.get("status"))
-            tombstones.append({"id": page_id, "reason": "deleted", "detail": detail, "detected_at": detected})
+        elif page is None:
+            # 404 is "not found, or the calling user does not have permission to view it": a purged
+            # page and one whose restrictions now exclude this account look the same.
+            tombstones.append({"id": page_id, "reason": "not_found", "detail": "404", "detected_at": detected})
+        else:  # trashed, or deleted: the API says so itself
+            tombstones.append(
+                {"id": page_id, "reason": "deleted", "detail": page.get("status"), "detected_at": detected}
+            )
     _land_pages(writer, moved)
     writer.write("confluence_page_tombstones", tombstones)
     return len(tombstones)

@@ -9,7 +9,7 @@ returns are looked up one by one (`jira_census`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
@@ -18,6 +18,7 @@ from connectors.errors import ApiError
 from connectors.jira import JiraClient
 from connectors.parallel import ordered_map
 from models.config import JiraSource
+from models.fields import resolve_sprint
 from pipelines.extract.common import (
     ISSUE_READ_CURSOR,
     ExtractResult,
@@ -29,6 +30,8 @@ from pipelines.extract.common import (
 )
 from pipelines.extract.jira_census import issue_project, lost_projects, vanished_issues
 from pipelines.extract.jira_changed import select_issues
+from pipelines.extract.jira_histories import HistoryLanding
+from pipelines.extract.jira_sprints import SprintLedger, land_boards_and_sprints, land_named_sprints
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
 
@@ -39,15 +42,24 @@ WORKLOG_OVERLAP = timedelta(minutes=10)
 # the worklog endpoints. They were a third of each payload.
 ISSUE_FIELDS = ("*all", "-worklog", "-comment")
 ISSUE_EXPAND = ("changelog",)
+# What every issue answer must carry because ISSUE_FIELDS asked for it: the core model reads these.
+ISSUE_REQUIRED = (
+    "key",
+    "fields.summary",
+    "fields.status",
+    "fields.project",
+    "fields.issuetype",
+    "fields.created",
+    "fields.updated",
+)
 
 
 def extract_jira(source: JiraSource, client: JiraClient, state: SourceState, writer: LandingWriter) -> ExtractResult:
     """Land one site's data; returns the cursors to commit with it."""
     result = ExtractResult(writer.source_id)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmhub-worklog-feeds") as feeds:
-        # The worklog change feeds do not depend on the issues: they are read meanwhile.
-        since = _worklog_since(state)
-        changes = feeds.submit(lambda: (client.updated_worklog_ids(since), client.deleted_worklog_ids(since)))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmhub-worklogs") as side:
+        # Worklogs do not depend on the issues: they are read and landed meanwhile.
+        worklogs = side.submit(_land_worklogs, client, writer, _worklog_since(state))
         fields, statuses = ordered_map(lambda get: get(), (client.fields, client.statuses), 2)
         writer.write("jira_fields", fields)
         writer.write("jira_statuses", statuses)
@@ -62,28 +74,17 @@ def extract_jira(source: JiraSource, client: JiraClient, state: SourceState, wri
             (p["key"] for p in projects),
         )
         writer.write("jira_projects", projects)
-        _land_boards_and_sprints(client, writer, projects)
+        sprint_field = resolve_sprint(fields)
+        ledger = SprintLedger(sprint_field.field_id if sprint_field else None)
+        land_boards_and_sprints(client, writer, projects, ledger)
         if projects:
-            _extract_issues(source, client, state, writer, projects, result)
-        (updated, until), (deleted, _) = changes.result()
-    result.cursors.update(_land_worklogs(client, writer, updated, until, deleted))
+            _extract_issues(source, client, state, writer, projects, result, ledger)
+        result.warnings += land_named_sprints(client, writer, ledger, state.sprint_states, state.unlisted_board_ids)
+        cursors, warnings = worklogs.result()
+    result.cursors.update(cursors)
+    result.warnings += warnings
     result.counts = dict(writer.counts)
     return result
-
-
-def _land_boards_and_sprints(client: JiraClient, writer: LandingWriter, projects: list[dict[str, Any]]) -> None:
-    """Boards per project and sprints per scrum board, asked concurrently; sprints deduped by id."""
-    workers = client.http.max_workers
-    boards_of = list(ordered_map(lambda p: list(client.iter_boards(str(p["key"]))), projects, workers))
-    scrum = {int(b["id"]): b for boards in boards_of for b in boards if b.get("type") == "scrum"}
-    sprints_of = dict(zip(scrum, ordered_map(lambda i: list(client.iter_sprints(i)), scrum, workers), strict=True))
-    sprints_seen: set[int] = set()
-    for project, boards in zip(projects, boards_of, strict=True):
-        writer.write("jira_boards", boards, container=str(project["id"]))
-        for board in (b for b in boards if int(b["id"]) in scrum):
-            sprints = [s for s in sprints_of[int(board["id"])] if s["id"] not in sprints_seen]
-            sprints_seen.update(s["id"] for s in sprints)
-            writer.write("jira_sprints", sprints, container=str(board["id"]))
 
 
 def _visible_projects(client: JiraClient, keys: list[str] | None) -> list[dict[str, Any]]:
@@ -104,8 +105,10 @@ def _extract_issues(
     writer: LandingWriter,
     projects: list[dict[str, Any]],
     result: ExtractResult,
+    ledger: SprintLedger,
 ) -> None:
-    """Land changed, missing and vanished issues; add the cursors and any warning to `result`."""
+    """Land changed, missing and vanished issues; add the cursors and any warning to `result`, and
+    note in `ledger` the sprints they name."""
     selection = select_issues(source, client, state, projects)
     changed, census = selection.changed, selection.census
     if warning := selection.coverage_warning(writer.source_id):
@@ -124,18 +127,21 @@ def _extract_issues(
     unreturned: list[str] = []
 
     def details() -> Iterator[dict[str, Any]]:
-        for issues, missing in client.issue_batches(changed, ISSUE_FIELDS, ISSUE_EXPAND):
+        for issues, missing in client.issue_batches(changed, ISSUE_FIELDS, ISSUE_EXPAND, ISSUE_REQUIRED):
             unreturned.extend(missing)
             yield from issues
 
     def say(n: int) -> None:
         progress.info("%s: %d of %d changed issues", writer.source_id, n, len(changed))
 
-    complete = client.with_complete_changelogs(counted(details(), 2000, say))
-    writer.write("jira_issues", complete, updated=updated, container=issue_project)
-    suspects = sorted(known - census | set(unreturned), key=int)
-    for issue in vanished_issues(client, writer, suspects, ISSUE_FIELDS, ISSUE_EXPAND):
-        updated(issue)
+    with HistoryLanding(client, writer, ledger.note_histories) as histories:
+        landed = histories.split(ledger.noting(counted(details(), 2000, say)))
+        writer.write("jira_issues", landed, updated=updated, container=issue_project)
+        suspects = sorted(known - census | set(unreturned), key=int)
+        found = vanished_issues(client, writer, suspects, ISSUE_FIELDS, ISSUE_EXPAND, ISSUE_REQUIRED, histories)
+        for issue in ledger.noting(found):
+            updated(issue)
+        histories.complete()
     # The query covered every project from the least advanced cursor on, so all move together.
     cursors = {f"issues_updated_ms:{p['id']}": str(newest[0]) for p in projects} if newest[0] else {}
     if client.http.first_server_time is not None:
@@ -148,21 +154,51 @@ def _worklog_since(state: SourceState) -> int:
     return max(0, since - int(WORKLOG_OVERLAP.total_seconds() * 1000)) if since else 0
 
 
-def _land_worklogs(
-    client: JiraClient, writer: LandingWriter, updated: list[int], until: int, deleted: list[int]
-) -> dict[str, str]:
+def _land_worklogs(client: JiraClient, writer: LandingWriter, since: int) -> tuple[dict[str, str], list[str]]:
+    """Land the worklogs changed and deleted since `since` (epoch ms); returns the cursor and any warning.
+
+    The changed ids come page after page (`worklog/updated` links its pages one to the next); the
+    bodies of each page's ids are asked for while the next page is read.
+    """
+    deleted, _ = client.deleted_worklog_ids(since)
     # Never tombstone on the feed alone (field notes #5: a feed listed 164 live worklogs as deleted):
     # worklogs the list endpoint still returns are kept, and landed as they are now.
     alive = list(client.worklogs(deleted)) if deleted else []
     kept = {int(w["id"]) for w in alive}
-    writer.write("jira_worklogs", itertools.chain(client.worklogs(updated), alive), updated=lambda w: w.get("updated"))
+    feed = client.worklog_feed(since)
+    listed: list[int] = []
+    returned: set[int] = set()
+
+    def noting(pages: Iterable[list[int]]) -> Iterator[int]:
+        for page in pages:
+            listed.extend(page)
+            yield from page
+
+    def seen(worklogs: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for worklog in worklogs:
+            returned.add(int(worklog["id"]))
+            yield worklog
+
+    writer.write(
+        "jira_worklogs", itertools.chain(seen(client.worklogs(noting(feed))), alive), updated=lambda w: w.get("updated")
+    )
     gone = [i for i in deleted if int(i) not in kept]
     writer.write("jira_worklog_deletions", ({"id": i} for i in gone))
+    # worklog/list returns only worklogs this account may see: the feed lists the others too.
+    withheld = len(set(listed) - returned - set(deleted))
     progress.info(
-        "%s: %d worklogs changed, %d deleted (%d listed as deleted still exist)",
+        "%s: %d worklogs changed, %d deleted (%d listed as deleted still exist), %d withheld",
         writer.source_id,
-        len(updated),
+        len(listed),
         len(gone),
         len(kept),
+        withheld,
     )
-    return {"worklogs_until_ms": str(until)} if until else {}
+    warnings = []
+    if withheld:
+        warnings.append(
+            f"{writer.source_id}: {withheld} of {len(listed)} changed worklogs were withheld by worklog/list "
+            "(not visible to this account, e.g. under issue security, or deleted since); their hours are missing "
+            "from costs"
+        )
+    return ({"worklogs_until_ms": str(feed.watermark)} if feed.watermark else {}), warnings

@@ -5,8 +5,11 @@ An issue the warehouse holds as live but a project's census (ids-only search) no
 is absent from its old project too. Each suspect gets a point lookup:
   200 → it exists (moved, or hidden from search for a moment): land it again, with its new key and
         project;
-  404 → in a project the account still sees: deleted;
-  403 → hidden by issue security: not_visible.
+  404 → `not_found`: Jira documents one answer, 404, for "the issue is not found or the user does
+        not have permission to view it", so an issue deleted and one hidden by issue-level security
+        in a project the account still sees cannot be told apart through the API (a Jira admin can:
+        the audit log records "Issue deleted"; see the README);
+  403 → not_visible (not documented for this endpoint, but unambiguous when it comes).
 A whole project that disappears from the account's view is confirmed with a project lookup and
 its issues are marked not_visible (lost Browse permission looks exactly like mass deletion).
 """
@@ -21,6 +24,7 @@ from typing import Any
 from connectors.jira import JiraClient
 from connectors.parallel import ordered_map
 from pipelines.extract.common import SourceState
+from pipelines.extract.jira_histories import HistoryLanding
 from pipelines.landing import LandingWriter
 
 
@@ -39,24 +43,27 @@ def vanished_issues(
     suspects: Sequence[str],
     fields: Sequence[str],
     expand: Sequence[str],
+    require: Sequence[str],
+    histories: HistoryLanding,
 ) -> list[dict[str, Any]]:
-    """Look up each suspect; land found issues and tombstones. Returns the issues found."""
+    """Look up each suspect; land found issues (their histories through `histories`) and tombstones.
+    Returns the issues found."""
     if not suspects:
         return []
-    lookup = partial(client.lookup_issue, fields=fields, expand=expand)
+    lookup = partial(client.lookup_issue, fields=fields, expand=expand, require=require)
     found: list[dict[str, Any]] = []
     tombstones: list[dict[str, Any]] = []
     for issue_id, (status, issue) in zip(suspects, ordered_map(lookup, suspects, client.http.max_workers), strict=True):
         if status == 200 and issue is not None:
             found.append(issue)
         else:
-            # 404 here means deleted: lost projects were handled before, so this issue's project is
-            # still visible (Jira answers 404 for both "deleted" and "cannot browse the project").
-            tombstones.append(_tombstone(issue_id, "deleted" if status == 404 else "not_visible"))
+            # Lost projects were handled before, so this issue's project is still visible; a 404 is
+            # still either a deletion or issue-level security, and only what the API tells is recorded.
+            tombstones.append(_tombstone(issue_id, "not_found" if status == 404 else "not_visible"))
     if found:
         writer.write(
             "jira_issues",
-            client.with_complete_changelogs(found),
+            histories.split(found),
             updated=lambda i: i["fields"]["updated"],
             container=issue_project,
         )

@@ -17,6 +17,7 @@ from typing import Any
 
 from connectors.parallel import ordered_map
 from connectors.trello import TrelloClient, trello_id_time
+from connectors.trello.client import LABELS_LIMIT
 from models.config import TrelloSource
 from pipelines.extract.common import ExtractResult, SourceState, require_visible
 from pipelines.landing import LandingWriter
@@ -56,6 +57,7 @@ def extract_trello(
     read = partial(_read_board, client, cursors)
     for board, content in zip(changed, ordered_map(read, changed, client.http.max_workers), strict=True):
         board_id = str(board["id"])
+        result.warnings += _complete_labels(writer.source_id, board, content)
         for entity in BOARD_ENTITIES:
             writer.write(entity, content[entity], container=board_id)
         cards = writer.write("trello_cards", _noting_ids(iter(content["trello_cards"]), listed), container=board_id)
@@ -96,6 +98,29 @@ def _read_board(client: TrelloClient, cursors: dict[str, str], board: dict[str, 
         "trello_cards": list(client.iter_cards(board_id)),
         "trello_actions": list(client.iter_actions(board_id, since=since)),
     }
+
+
+def _complete_labels(source_id: str, board: dict[str, Any], content: dict[str, list[Any]]) -> list[str]:
+    """A full label list (Trello's maximum, and labels have no paging) gains the labels the cards carry.
+
+    Cards embed their label objects, so every label in use is known; only labels no card uses may
+    still be missing beyond the maximum, which the warning says.
+    """
+    labels = content["trello_labels"]
+    if len(labels) < LABELS_LIMIT:
+        return []
+    known = {str(label["id"]) for label in labels}
+    extra: dict[str, Any] = {}
+    for card in content["trello_cards"]:
+        for label in card.get("labels") or ():
+            if isinstance(label, dict) and str(label.get("id")) not in known:
+                extra.setdefault(str(label["id"]), label)
+    labels += extra.values()
+    return [
+        f"{source_id}: board {board.get('name')} lists {LABELS_LIMIT} labels, Trello's maximum (labels have no "
+        f"paging); {len(extra)} more in use on its cards were taken from the cards, labels no card uses beyond "
+        "the maximum are not synced"
+    ]
 
 
 def _noting_ids(cards: Iterator[dict[str, Any]], ids: set[str]) -> Iterator[dict[str, Any]]:

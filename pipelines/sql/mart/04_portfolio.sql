@@ -3,7 +3,8 @@
 -- projects without sprints the mean completed items of the last N closed ISO weeks. The forecast is
 -- the P85 date of mart.forecast (filled before these files run). RAG: red when CPI or SPI is below
 -- rag_red or the P85 forecast lands more than rag_red_late_days after the planned end; amber below
--- rag_amber or later than rag_amber_late_days; unknown when none of the three can be computed.
+-- rag_amber or later than rag_amber_late_days; unknown when none of the three can be computed. The
+-- reason names a project without work items first: every figure above then rests on no data.
 -- Beside the numbers, how far to trust them: the share of items with an estimate, the share of done
 -- items whose start is known (what cycle time rests on), whether a budget and cost data exist, and
 -- the project's containers that are missing from the synced data or whose source was last read
@@ -75,8 +76,11 @@ SELECT project_id, name, pct_complete, pct_basis, velocity_avg, velocity_unit, c
             WHEN least(coalesce(cpi, 99), coalesce(spi, 99)) < rag_amber OR late_days > rag_amber_late_days THEN 'amber'
             ELSE 'green' END AS rag_status,
        CASE WHEN cpi IS NULL AND spi IS NULL AND late_days IS NULL
-                THEN CASE WHEN planned_end IS NULL THEN 'no budget' ELSE 'no cost or schedule data' END
+                THEN concat_ws('; ', CASE WHEN pct_basis IS NULL THEN 'no work items' END,
+                               CASE WHEN planned_end IS NULL THEN 'no budget'
+                                    WHEN pct_basis IS NOT NULL THEN 'no cost or schedule data' END)
             ELSE nullif(concat_ws('; ',
+                CASE WHEN pct_basis IS NULL THEN 'no work items' END,
                 CASE WHEN cpi < rag_amber THEN printf('CPI %.2f below %.2f', cpi, rag_amber) END,
                 CASE WHEN spi < rag_amber THEN printf('SPI %.2f below %.2f', spi, rag_amber) END,
                 CASE WHEN late_days > rag_amber_late_days

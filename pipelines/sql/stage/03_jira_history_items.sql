@@ -1,14 +1,14 @@
 -- One row per changelog item. Keyed (site, issue, history id, item index): one history can carry
 -- two items for the same field (e.g. a fixVersion added and one removed) and both are kept.
--- Histories are parsed once per issue into typed lists (see 02 for why).
+-- Each history is its own small raw row (landed apart from its issue, container = the issue id),
+-- parsed once into a typed struct, so no statement ever parses an issue's whole history at once.
 CREATE OR REPLACE TABLE stage.jira_history_items AS
 WITH histories AS (
-    SELECT r.source_id, r.source_id || ':' || r.id AS item_id,
-           unnest(json_transform(r.payload, '{"changelog": {"histories": [{"id": "VARCHAR", "created": "VARCHAR",
+    SELECT r.source_id, r.source_id || ':' || r.container AS item_id,
+           json_transform(r.payload, '{"id": "VARCHAR", "created": "VARCHAR",
                "author": {"accountId": "VARCHAR", "displayName": "VARCHAR"}, "items": [{"field": "VARCHAR", "fieldId": "VARCHAR",
-               "from": "VARCHAR", "fromString": "VARCHAR", "to": "VARCHAR", "toString": "VARCHAR"}]}]}}'
-           ).changelog.histories) AS h
-    FROM pending_jira_issues r
+               "from": "VARCHAR", "fromString": "VARCHAR", "to": "VARCHAR", "toString": "VARCHAR"}]}') AS h
+    FROM pending_jira_histories r
 ), exploded AS (
     SELECT source_id, item_id, h.id AS history_id, pmhub_ts(h.created) AS changed_at,
            h.author.accountId AS author_ext, h.author.displayName AS author_name,
