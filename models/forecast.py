@@ -36,7 +36,7 @@ def simulate_finish_days(
     rng = random.Random(seed)
     mean = sum(daily_throughput) / len(daily_throughput)
     # Draw a little more than the expected need at once (C-speed), and more only when a run needs it.
-    batch = min(max_days, max(8, math.ceil(1.5 * remaining / mean)))
+    batch = min(max_days, max(8, math.ceil(1.15 * remaining / mean)))
     finish: list[int | None] = []
     for _ in range(runs):
         totals: list[int] = []  # items done by the end of each simulated day

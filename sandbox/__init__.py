@@ -8,10 +8,33 @@ with SandboxServer(portfolio) as server:             # or jql_time_zone=..., ind
     truth = server.ground_truth()                  # what a correct sync must now hold
 """
 
-from sandbox.generator import generate
-from sandbox.jira_mutations import Changed
-from sandbox.portfolio import Portfolio
-from sandbox.server import SandboxServer
-from sandbox.truth import GroundTruth, ProjectTruth, SprintTruth
+from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sandbox.generator import generate
+    from sandbox.jira_mutations import Changed
+    from sandbox.portfolio import Portfolio
+    from sandbox.server import SandboxServer
+    from sandbox.truth import GroundTruth, ProjectTruth, SprintTruth
+
+# Imported on first use (PEP 562): `pmhub sync` reads the CLI's `sandbox serve` options, and should
+# not load the server and the OpenAPI documents' validator for that.
+_HOMES = {
+    "generate": "sandbox.generator",
+    "Changed": "sandbox.jira_mutations",
+    "Portfolio": "sandbox.portfolio",
+    "SandboxServer": "sandbox.server",
+    "GroundTruth": "sandbox.truth",
+    "ProjectTruth": "sandbox.truth",
+    "SprintTruth": "sandbox.truth",
+}
 __all__ = ["Changed", "GroundTruth", "Portfolio", "ProjectTruth", "SandboxServer", "SprintTruth", "generate"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'sandbox' has no attribute {name!r}")

@@ -63,11 +63,15 @@ def parse_fault(spec: str) -> Fault:
         count = int(count_text)
     if status == 429 and retry_after is None:
         retry_after = 1
+    return Fault(status, path_pattern(spec, regex), count, retry_after)
+
+
+def path_pattern(spec: str, regex: str) -> re.Pattern[str]:
+    """The compiled path regex of a fault spec; ValueError names the spec when it does not compile."""
     try:
-        pattern = re.compile(regex)
+        return re.compile(regex)
     except re.error as problem:
         raise ValueError(f"fault {spec!r}: bad regex: {problem}") from None
-    return Fault(status, pattern, count, retry_after)
 
 
 class FaultInjector:

@@ -30,6 +30,22 @@ WORK_COMMENTS = (
 _SECOND = timedelta(seconds=1)
 
 
+def draw_worklog_times(
+    rng: random.Random, intervals: Sequence[tuple[datetime, datetime]], now: datetime
+) -> tuple[datetime, int, datetime]:
+    """(started, seconds, created) of one worklog on a day the issue was worked on (`intervals`)."""
+    start, end = rng.choice(intervals)
+    started = between(rng, start, end).replace(second=0, microsecond=0)
+    seconds = rng.choice(QUARTER_HOURS) * 900
+    # Logged once the work is over, or right away when that moment is still in the future.
+    created = started + timedelta(
+        seconds=seconds + rng.randrange(60), minutes=rng.randrange(5, 120), milliseconds=rng.randrange(1000)
+    )
+    if created >= now:
+        created = between(rng, started + _SECOND, now - _SECOND)
+    return started, seconds, created
+
+
 def make_worklogs(
     rng: random.Random,
     drafts: Sequence[IssueDraft],
@@ -53,15 +69,7 @@ def make_worklogs(
             count = rng.randrange(21, 31)
         logs = []
         for _ in range(count):
-            start, end = rng.choice(intervals)
-            started = between(rng, start, end).replace(second=0, microsecond=0)
-            seconds = rng.choice(QUARTER_HOURS) * 900
-            # Logged once the work is over, or right away when that moment is still in the future.
-            created = started + timedelta(
-                seconds=seconds + rng.randrange(60), minutes=rng.randrange(5, 120), milliseconds=rng.randrange(1000)
-            )
-            if created >= now:
-                created = between(rng, started + _SECOND, now - _SECOND)
+            started, seconds, created = draw_worklog_times(rng, intervals, now)
             updated = between(rng, created, now - _SECOND) if rng.random() < 0.1 else created
             author = draft.assignee if draft.assignee and rng.random() < 0.8 else rng.choice(team)
             logs.append(Worklog(next(seq), 0, author, started, seconds, created, updated, rng.choice(WORK_COMMENTS)))

@@ -1,6 +1,6 @@
 """Load check of a served sandbox: startup time and memory at scale, bulkfetch throughput under concurrency.
 
-    python -m sandbox.loadcheck --jira-issues 100000 --clients 8 --latency-ms 50 --seconds 20
+    python -m sandbox.loadcheck --jira-issues 100000 --clients 8 --latency-ms 50 --seconds 20 [--profile demo]
 
 It starts `pmhub sandbox serve` as a child process on 127.0.0.1 (so the server's memory and CPU are
 its own), takes an ids-only census of the portfolio projects, then runs `--clients` threads that
@@ -53,6 +53,8 @@ def _start(args: argparse.Namespace) -> tuple[subprocess.Popen[str], str, float]
         f"jira_issues={args.jira_issues}",
         "--latency-ms",
         str(args.latency_ms),
+        "--profile",
+        args.profile,
     ]
     started = time.monotonic()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -115,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--changelog", action="store_true", help="fetch *all fields and expand=changelog")
+    parser.add_argument("--profile", choices=["realistic", "demo"], default="realistic", help="issue shapes served")
     args = parser.parse_args(argv)
     child, url, startup = _start(args)
     try:

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sandbox.faults import path_pattern
 from sandbox.http_kit import ApiRequest, ApiResponse
 
 KINDS = ("ignore-expand", "drop-field", "cut-page", "page-total", "warn")
@@ -62,11 +63,7 @@ def parse_payload_fault(spec: str) -> PayloadFault:
         raise ValueError(f"fault {spec!r}: expected {kind}:<path-regex>:<argument>[:<count>]")
     if kind == "cut-page" and not argument.isdigit():
         raise ValueError(f"fault {spec!r}: cut-page keeps a number of items, not {argument!r}")
-    try:
-        pattern = re.compile(regex)
-    except re.error as problem:
-        raise ValueError(f"fault {spec!r}: bad regex: {problem}") from None
-    return PayloadFault(kind, pattern, argument, count)
+    return PayloadFault(kind, path_pattern(spec, regex), argument, count)
 
 
 class PayloadFaults:

@@ -19,7 +19,7 @@ from sandbox.gen_text import issue_summary
 from sandbox.jira_catalog import EPIC
 from sandbox.jira_draft import IssueDraft
 from sandbox.jira_sim import estimate
-from sandbox.jira_worklogs import QUARTER_HOURS, WORK_COMMENTS
+from sandbox.jira_worklogs import WORK_COMMENTS, draw_worklog_times
 from sandbox.model import Worklog
 from sandbox.timefmt import between, midnight
 
@@ -107,14 +107,7 @@ def realistic_worklogs(
             continue
         logs = []
         for _ in range(count):
-            start, end = rng.choice(intervals)
-            started = between(rng, start, end).replace(second=0, microsecond=0)
-            seconds = rng.choice(QUARTER_HOURS) * 900
-            created = started + timedelta(
-                seconds=seconds + rng.randrange(60), minutes=rng.randrange(5, 120), milliseconds=rng.randrange(1000)
-            )
-            if created >= now:
-                created = between(rng, started + _SECOND, now - _SECOND)
+            started, seconds, created = draw_worklog_times(rng, intervals, now)
             updated = created
             if rng.random() < 0.08:
                 updated = min(created + timedelta(minutes=int(rng.expovariate(1 / 600)) + 1), now - _SECOND)

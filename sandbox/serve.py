@@ -45,18 +45,20 @@ Examples: `429:/rest/api/3/search/jql:2:0` (two throttled searches, Retry-After 
 from __future__ import annotations
 
 import argparse
+import signal
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 from sandbox.generator import SCALE, Size, SprintFieldFormat, StoryPointFields, generate
 from sandbox.realistic import PROFILES, Profile
-from sandbox.server import SandboxServer
-from sandbox.trello_import import config_with_trello_exports, load_trello_export
+
+if TYPE_CHECKING:
+    from sandbox.server import SandboxServer
 
 
 def parse_scale(text: str) -> tuple[str, int | None]:
@@ -93,6 +95,10 @@ def start_sandbox(
 
     `trello_exports`: Trello export files served next to the generated boards (--trello-export).
     """
+    # The server, its OpenAPI validation and the export reader load only when a sandbox is served.
+    from sandbox.server import SandboxServer
+    from sandbox.trello_import import config_with_trello_exports, load_trello_export
+
     scale, jira_issues = parse_scale(size)
     started = time.monotonic()
     imported = [load_trello_export(path) for path in trello_exports]
@@ -147,7 +153,8 @@ def start_sandbox(
 def serve(
     port: int, seed: int, size: str, latency_ms: int, faults: list[str], config_out: Path | None, **options: Any
 ) -> None:
-    """Serve until interrupted (Ctrl-C), then shut the server down cleanly. `options`: see start_sandbox.
+    """Serve until interrupted (Ctrl-C, or SIGTERM), then shut the server down cleanly. `options`: see
+    start_sandbox.
 
     A bad option value ends the command with a one-line message and exit status 1.
     """
@@ -155,10 +162,14 @@ def serve(
         server = start_sandbox(port, seed, size, latency_ms, faults, config_out, **options)
     except ValueError as problem:
         raise SystemExit(f"pmhub sandbox serve: {problem}") from None
+    stop = threading.Event()
+    # Handlers of our own: a process started in the background by a shell inherits SIGINT ignored,
+    # and would otherwise never stop on Ctrl-C's signal.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda _signum, _frame: stop.set())
     print("Press Ctrl-C to stop.", flush=True)
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
+        stop.wait()
         print("Stopping the sandbox.")
     finally:
         server.stop()

@@ -24,7 +24,7 @@ def served(tmp_path) -> Iterator[dict]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
     )
     assert proc.stdout is not None
     lines = []
@@ -43,7 +43,13 @@ def served(tmp_path) -> Iterator[dict]:
         yield {"config": config, "env": {**os.environ, **env}, "expected": expected, "url": url.group(1)}
     finally:
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
+        try:
+            assert proc.wait(timeout=10) == 0
+        except subprocess.TimeoutExpired:
+            # Show where it hangs: with PYTHONFAULTHANDLER set, SIGABRT prints every thread's stack.
+            proc.send_signal(signal.SIGABRT)
+            rest = proc.communicate(timeout=10)[0]
+            raise AssertionError(f"the sandbox did not stop within 10 s of Ctrl-C:\n{rest}") from None
 
 
 def pmhub(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN, TRELLO_KEY, TRELLO_TOKEN
+from sandbox.payload_faults import parse_payload_fault
 from sandbox.request_contract import RequestContract
 from sandbox.vendor_specs import PATCHES, SPEC_FILES, load_spec
 from tests.test_sandbox_openapi import component_errors
@@ -196,3 +197,20 @@ def test_every_patch_says_what_it_changes_and_why():
     root = Path(__file__).resolve().parents[1]
     cited = {m for p in PATCHES for m in re.findall(r"tests/fixtures/[\w./*-]+", p.evidence)}
     assert cited and all(list(root.glob(path.rstrip("/") if "*" in path else path)) for path in cited), cited
+
+
+def test_payload_fault_specs_parse_as_documented():
+    ignore = parse_payload_fault("ignore-expand:/rest/api/3/issue/bulkfetch:changelog")
+    assert (ignore.kind, ignore.argument, ignore.remaining) == ("ignore-expand", "changelog", None)
+    drop = parse_payload_fault("drop-field:^/1/boards/[^/]+/cards/all$:*.customFieldItems:2")
+    assert (drop.pattern.pattern, drop.argument, drop.remaining) == (
+        "^/1/boards/[^/]+/cards/all$",
+        "*.customFieldItems",
+        2,
+    )
+    cut = parse_payload_fault("cut-page:/rest/api/3/worklog/list:100")
+    assert (cut.argument, cut.remaining) == ("100", None)  # with one number after the regex, it is what to keep
+    assert parse_payload_fault("page-total:/rest/api/3/issue/bulkfetch:3").remaining == 3
+    for bad in ("drop-field:/x", "cut-page:/x:many", "page-total:(", "nothing:/x"):
+        with pytest.raises(ValueError, match="fault"):
+            parse_payload_fault(bad)

@@ -52,8 +52,8 @@ def stream_changelogs(
 
     Pass issue *ids* (not keys): results are matched by the ``issueId`` Jira returns; issues without
     history yield nothing. Groups of 1000 ids are read concurrently (each group's pages one after
-    another) and at most ``http.max_workers`` pages wait to be taken, so memory does not grow with
-    the number or length of the histories. `field_ids` filters to at most 10 fields. `sizes`: the
+    another) and one page at a time waits to be taken, so memory does not grow with the number or
+    length of the histories. `field_ids` filters to at most 10 fields. `sizes`: the
     number of histories each issue is known to have at least; with it the ids are split into as
     many groups as there are workers or pages to read, of about equal weight, so a few long
     histories are read side by side rather than one page after another.
