@@ -123,6 +123,10 @@ def sync(
     requests to endpoints under `prefix`."""
     _post(f"{sandbox}/_sandbox/reset-stats", {})
     out_file, err_file = folder / f"{label}.out", folder / f"{label}.err"
+    # Each run starts with the disk settled: right after a full run the kernel is still writing back
+    # gigabytes of warehouse and snapshot, and the next run's snapshot copy would wait for that (a
+    # nightly run comes hours after the last one).
+    os.sync()
     started = time.perf_counter()
     with out_file.open("w") as out, err_file.open("w") as err:
         proc = subprocess.Popen(
@@ -342,12 +346,14 @@ def main() -> int:
     if len(results) >= 2:
         small, large = min(results), max(results)
         ratio = results[large][0].peak_rss_mb / results[small][0].peak_rss_mb
-        print(f"\npeak RSS {large:,} / {small:,} issues: {ratio:.2f} (target ≤ 1.5)")
+        print(f"\npeak RSS {large:,} / {small:,} issues: {ratio:.2f}")
+    # The targets of the realistic profile (issue 12): full 10,000 issues in 12 s at <= 600 MB,
+    # 100,000 at <= 1 GB; an incremental run <= 5 % of the full run's requests and <= 10 % of its time.
     for n, (full, incremental) in results.items():
         print(
-            f"{n:,} issues: incremental/full requests {incremental.total / full.total:.3f}, "
-            f"time {incremental.wall_s / full.wall_s:.3f} (target < 0.05); "
-            f"full requests/minimum {full.total / full.minimum_total:.2f} (target ≤ 1.5)"
+            f"{n:,} issues: full {full.wall_s:.1f} s at {full.peak_rss_mb:.0f} MB; incremental/full requests "
+            f"{incremental.total / full.total:.3f} (target <= 0.05), time {incremental.wall_s / full.wall_s:.3f} "
+            f"(target <= 0.10); full requests/minimum {full.total / full.minimum_total:.2f} (target <= 1.2)"
         )
     return 0
 
