@@ -347,13 +347,14 @@ def main() -> int:
         small, large = min(results), max(results)
         ratio = results[large][0].peak_rss_mb / results[small][0].peak_rss_mb
         print(f"\npeak RSS {large:,} / {small:,} issues: {ratio:.2f}")
-    # The targets of the realistic profile (issue 12): full 10,000 issues in 12 s at <= 600 MB,
-    # 100,000 at <= 1 GB; an incremental run <= 5 % of the full run's requests and <= 10 % of its time.
+    # The targets of the realistic profile (issue 12): a full run of 10,000 issues in <= 12 s at
+    # <= 600 MB and of 100,000 at <= 1 GB, with requests <= 1.2 x the minimum; at 100,000 issues an
+    # incremental run <= 5 % of the full run's requests and <= 10 % of its time.
     for n, (full, incremental) in results.items():
         print(
-            f"{n:,} issues: full {full.wall_s:.1f} s at {full.peak_rss_mb:.0f} MB; incremental/full requests "
-            f"{incremental.total / full.total:.3f} (target <= 0.05), time {incremental.wall_s / full.wall_s:.3f} "
-            f"(target <= 0.10); full requests/minimum {full.total / full.minimum_total:.2f} (target <= 1.2)"
+            f"{n:,} issues: full {full.wall_s:.1f} s at {full.peak_rss_mb:.0f} MB, requests/minimum "
+            f"{full.total / full.minimum_total:.2f}; incremental/full requests {incremental.total / full.total:.3f}, "
+            f"time {incremental.wall_s / full.wall_s:.3f}"
         )
     return 0
 
