@@ -86,6 +86,10 @@ def test_edited_pages_are_refetched_alone_and_trashed_or_purged_ones_are_marked_
     assert got[edited.id] == (edited.current.number + 1, False)
     assert got[charter.id][1] is True and got[purged.id][1] is True
     assert sum(deleted for _v, deleted in got.values()) == 2
+    # the trashed page says so itself; the purged one is a 404, which a page hidden by restrictions
+    # also gives, so it is recorded as not found, not as deleted
+    reasons = dict(rows(db, "SELECT id, payload ->> '$.reason' FROM raw.confluence_page_tombstones"))
+    assert reasons == {charter.id: "deleted", purged.id: "not_found"}
     # a trashed charter page no longer gives its project a budget, and the run says so
     assert rows(db, "SELECT count(*) FROM core.budgets WHERE project_id = ?", [portfolio.projects[0].id]) == [(0,)]
     problems = [p for (p,) in rows(db, "SELECT problem FROM meta.data_problems")]
