@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -241,17 +242,17 @@ _PAGE_LABELS = """
 
 
 def extract_state(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
-    """Per source: committed cursors; for Jira the ids of live issues per project id, and when each
-    stored issue was read.
+    """Per source: committed cursors; for Jira the ids of live issues per project id, when each
+    stored issue was read, the sprints held with their states and the boards no project lists.
 
     The known ids let the next extract's census find issues that vanished (deleted, moved, hidden);
     the read instants let it skip overlap-window issues whose stored version is already current.
     """
-    state: dict[str, dict[str, Any]] = {}
+    state: defaultdict[str, dict[str, Any]] = defaultdict(lambda: {"cursors": {}})
     for source_id, key, value in conn.execute(
         "SELECT source_id, cursor_key, value FROM meta.cursors ORDER BY 1, 2"
     ).fetchall():
-        state.setdefault(str(source_id), {"cursors": {}})["cursors"][str(key)] = str(value)
+        state[str(source_id)]["cursors"][str(key)] = str(value)
     # The container column holds the issue's project id (parsing 100,000 payloads here would
     # cost seconds on every load); rows landed before it was recorded fall back to the payload.
     known = conn.execute(
@@ -273,31 +274,31 @@ def extract_state(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
            GROUP BY 1, 2 ORDER BY 1, 2"""
     ).fetchall()
     for source_id, project_id, project_key, ids in known:
-        entry = state.setdefault(str(source_id), {"cursors": {}})
+        entry = state[str(source_id)]
         entry.setdefault("known_issue_ids", {})[str(project_id)] = [str(i) for i in ids]
         if project_key is not None:  # None: a project known only through an issue that moved there
             entry.setdefault("project_keys", {})[str(project_id)] = str(project_key)
     for source_id, board_id, ids in conn.execute(_LIVE_CARDS).fetchall():
-        entry = state.setdefault(str(source_id), {"cursors": {}})
+        entry = state[str(source_id)]
         entry.setdefault("known_card_ids", {})[str(board_id)] = [str(i) for i in ids]
     for source_id, space_id, ids, versions in conn.execute(_LIVE_PAGES).fetchall():
-        entry = state.setdefault(str(source_id), {"cursors": {}})
+        entry = state[str(source_id)]
         entry.setdefault("known_page_versions", {})[str(space_id)] = dict(
             zip((str(i) for i in ids), (int(v or 0) for v in versions), strict=True)
         )
     for source_id, page_id, names in conn.execute(_PAGE_LABELS).fetchall():
-        entry = state.setdefault(str(source_id), {"cursors": {}})
+        entry = state[str(source_id)]
         entry.setdefault("known_page_labels", {})[str(page_id)] = [str(n) for n in names]
     for source_id, ids, states in conn.execute(_SPRINTS).fetchall():
-        entry = state.setdefault(str(source_id), {"cursors": {}})
+        entry = state[str(source_id)]
         entry["sprint_states"] = {str(i): str(s) for i, s in zip(ids, states, strict=True)}
     for source_id, ids in conn.execute(_UNLISTED_BOARDS).fetchall():
-        entry = state.setdefault(str(source_id), {"cursors": {}})
+        entry = state[str(source_id)]
         entry["unlisted_board_ids"] = [int(i) for i in ids if str(i).isdigit()]
     for source_id, read_ms, ids in conn.execute(_ISSUE_READS, [ISSUE_READ_CURSOR]).fetchall():
-        entry = state.setdefault(str(source_id), {"cursors": {}})
+        entry = state[str(source_id)]
         entry.setdefault("issue_reads", {})[str(read_ms)] = [str(i) for i in ids]
-    return state
+    return dict(state)
 
 
 def write_extract_state(warehouse: Path, state: dict[str, dict[str, Any]]) -> None:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sandbox.gen_text import issue_summary
 from sandbox.jira_catalog import EPIC, STORY_POINTS_FIELD
 from sandbox.jira_draft import IssueDraft
-from sandbox.jira_sim import SimContext, estimate, simulate, simulate_kanban
+from sandbox.jira_sim import ESTIMATED_SHARE, SimContext, estimate, simulate, simulate_kanban
 from sandbox.jira_worklogs import add_noise, make_worklogs
 from sandbox.model import ChangeHistory, JiraBoard, JiraIssue, JiraProject, Person, Sprint, Worklog
 from sandbox.realistic_gen import realistic_drafts, realistic_worklogs
@@ -134,7 +134,7 @@ def _drafts(rng: random.Random, spec: JiraSpec, now: datetime, seq: itertools.co
     drafts = []
     for num, created in enumerate(times, start=1):
         issue_type = rng.choices(("Story", "Bug", "Task"), (55, 20, 25))[0]
-        estimated = rng.random() < {"Story": 0.93, "Task": 0.8, "Bug": 0.6}[issue_type]
+        estimated = rng.random() < ESTIMATED_SHARE[issue_type]
         drafts.append(
             IssueDraft(
                 num=num,

@@ -89,14 +89,10 @@ class IssueDraft:
         self.events.append(Event(at, next(self.seq), author, items))
         self._last = at
 
-    def _record_noise(self, at: datetime, author: str, items: Sequence[ChangeItem]) -> None:
-        """Rank and Flagged changes carry no state the simulation reads, so they may go anywhere in time."""
-        self.events.append(Event(at, next(self.seq), author, items))
-
     def note(self, at: datetime, author: str, items: Sequence[ChangeItem]) -> None:
-        """Record a change of a field neither the simulation nor the ground truth reads (Rank,
-        description, labels, links...), at any instant after creation."""
-        self._record_noise(at, author, items)
+        """Record a change of a field neither the simulation nor the ground truth reads (Rank, Flagged,
+        description, labels, links...): it carries no state, so it may go anywhere in time after creation."""
+        self.events.append(Event(at, next(self.seq), author, items))
 
     def change_status(self, at: datetime, new: Status, author: str) -> None:
         old = self.status
@@ -161,7 +157,7 @@ class IssueDraft:
 
     def rerank(self, at: datetime, author: str, higher: bool) -> None:
         text = "Ranked higher" if higher else "Ranked lower"
-        self._record_noise(at, author, [ChangeItem("Rank", "custom", RANK_FIELD, "", "", "", text)])
+        self.note(at, author, [ChangeItem("Rank", "custom", RANK_FIELD, "", "", "", text)])
 
     def toggle_flag(self, at: datetime, author: str) -> None:
         fid, fname = FLAG_IMPEDIMENT
@@ -169,7 +165,7 @@ class IssueDraft:
         off = (f"[{fid}]", fname, None, None)
         from_value, from_string, to_value, to_string = off if self.flagged else on
         item = ChangeItem("Flagged", "custom", FLAGGED_FIELD, from_value, from_string, to_value, to_string)
-        self._record_noise(at, author, [item])
+        self.note(at, author, [item])
         self.flagged = not self.flagged
 
     def last_event_at(self) -> datetime:

@@ -29,6 +29,10 @@ _PRIORITY_RANK = {"Highest": 0, "High": 1, "Medium": 2, "Low": 3, "Lowest": 4}
 _MIN = timedelta(minutes=1)
 
 
+# The share of issues of each type that carry an estimate when created (bugs often go unestimated).
+ESTIMATED_SHARE = {"Story": 0.93, "Task": 0.8, "Bug": 0.6}
+
+
 def estimate(rng: random.Random) -> float:
     return rng.choices(FIBONACCI, FIB_WEIGHTS)[0]
 

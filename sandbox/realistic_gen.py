@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sandbox.gen_text import issue_summary
 from sandbox.jira_catalog import EPIC
 from sandbox.jira_draft import IssueDraft
-from sandbox.jira_sim import estimate
+from sandbox.jira_sim import ESTIMATED_SHARE, estimate
 from sandbox.jira_worklogs import WORK_COMMENTS, draw_worklog_times
 from sandbox.model import Worklog
 from sandbox.timefmt import between, midnight
@@ -54,7 +54,7 @@ def realistic_drafts(rng: random.Random, spec: JiraSpec, now: datetime, seq: ite
     drafts = []
     for num, (created, issue_type) in enumerate(times, start=1):
         theme_type = "Story" if issue_type == EPIC else issue_type
-        estimated = issue_type != EPIC and rng.random() < {"Story": 0.93, "Task": 0.8, "Bug": 0.6}[theme_type]
+        estimated = issue_type != EPIC and rng.random() < ESTIMATED_SHARE[theme_type]
         drafts.append(
             IssueDraft(
                 num=num,

@@ -106,8 +106,9 @@ class SandboxServer:
         self.mutations = JiraMutations(portfolio, self.state, self.clock)
         self.trello = TrelloBoards(portfolio.trello_boards, self.clock, portfolio.seed)
         self.confluence = ConfluencePages(portfolio.spaces, self.clock)
-        self._faults = FaultInjector([f for f in faults if not is_payload_fault(f)])
-        self._payload_faults = PayloadFaults([f for f in faults if is_payload_fault(f)])
+        self._faults = FaultInjector([])
+        self._payload_faults = PayloadFaults()
+        self.add_faults(faults)
         self._stats = RequestStats()
         # Page tokens are signed with a key derived from what determines the data, so they stay valid
         # across restarts of the same portfolio and are refused by a different one.

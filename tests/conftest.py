@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,8 @@ import yaml
 
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
 from sandbox.generator import generate
+from sandbox.model import JiraIssue
+from sandbox.replay import state_at
 from sandbox.server import SandboxServer
 from tests import skip_guard
 
@@ -124,3 +126,13 @@ def synced(tmp_path_factory, portfolio, sandbox, sandbox_env):
         "counts_first": counts_first,
         "requests": (middle - before, sandbox.request_count - middle),
     }
+
+
+def assert_history_replays(issue: JiraIssue, at: datetime) -> None:
+    """Replaying the issue's changelog up to `at` gives its status, sprints and story points."""
+    state = state_at(issue, at)
+    assert (state.status_id, state.sprint_ids, state.points) == (
+        issue.status_id,
+        issue.sprint_ids,
+        issue.story_points,
+    ), issue.key

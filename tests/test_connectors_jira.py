@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from connectors.errors import ApiError, EndpointRemovedError, PaginationError
-from connectors.jira import JiraClient
+from connectors.jira import JiraClient, settings
 from connectors.jira.changelogs import balanced_groups, needs_history
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def test_an_embed_is_whole_only_when_it_is_short_of_the_cap_and_its_total():
     assert not needs_history(with_embed(3, 3)) and not needs_history(with_embed(39, None))
     assert needs_history(with_embed(20, 150))  # cut: total says more
     assert needs_history(with_embed(40, 40))  # a full page: `total` may count only the page
-    assert needs_history(with_embed(20, 20), cap=20)  # search/jql embeds at most 20
+    assert needs_history(with_embed(20, 20), cap=settings.SEARCH_EMBEDDED_HISTORIES)  # search/jql: 20
     assert needs_history({"id": "1"}) and needs_history({"id": "1", "changelog": {"total": 3}})  # expand ignored
 
 

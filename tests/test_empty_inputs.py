@@ -38,6 +38,9 @@ from tests.conftest import ANCHOR, warehouse_rows, write_config
 
 HOLLOW = "hollow"  # the portfolio project made of empty containers
 NO_ITEMS_FORECAST = (None, None, None, "no live work items")
+# The portfolio row (pct, p85, rag, reason, has_budget, stale) of a project with no items and no budget.
+NO_ITEMS_PORTFOLIO = (None, None, "unknown", "no work items; no budget", False, None)
+EMPTY_HOLLOW_MARTS = {"progress_rows": 0, "forecast": [NO_ITEMS_FORECAST], "portfolio": [NO_ITEMS_PORTFOLIO]}
 
 
 @dataclass(frozen=True)
@@ -262,11 +265,7 @@ def test_an_empty_trello_board_in_the_portfolio_is_a_project_with_no_work_items(
             (HOLLOW,)
         ]
         assert _count(db, "core.work_items", "container_id = ?", (board,)) == 0
-        assert _hollow_marts(db) == {
-            "progress_rows": 0,
-            "forecast": [NO_ITEMS_FORECAST],
-            "portfolio": [(None, None, "unknown", "no work items; no budget", False, None)],
-        }
+        assert _hollow_marts(db) == EMPTY_HOLLOW_MARTS
         assert _count(db, "mart.portfolio") == len(hollow.portfolio.projects) + 1
         assert outcome.notes == []
     _status_ok(path, capsys)
@@ -281,11 +280,7 @@ def test_a_jira_project_without_issues_in_the_portfolio_is_a_project_with_no_wor
             (HOLLOW,)
         ]
         assert _count(db, "core.work_items", "project_id = ?", (HOLLOW,)) == 0
-        assert _hollow_marts(db) == {
-            "progress_rows": 0,
-            "forecast": [NO_ITEMS_FORECAST],
-            "portfolio": [(None, None, "unknown", "no work items; no budget", False, None)],
-        }
+        assert _hollow_marts(db) == EMPTY_HOLLOW_MARTS
     _status_ok(path, capsys)
 
 
@@ -300,7 +295,7 @@ def test_a_confluence_space_without_pages_reports_the_missing_charter_and_syncs(
         assert outcome.metadata["core_tables"]["problems"] == missing
         assert warehouse_rows(db, "SELECT problem FROM meta.data_problems") == [(missing,)]
         assert _count(db, "core.budgets", "project_id = ?", (HOLLOW,)) == 0
-        assert _hollow_marts(db)["portfolio"] == [(None, None, "unknown", "no work items; no budget", False, None)]
+        assert _hollow_marts(db)["portfolio"] == [NO_ITEMS_PORTFOLIO]
     _status_ok(path, capsys)
 
 
@@ -337,11 +332,7 @@ def test_sources_whose_only_containers_are_empty_sync_with_success(tmp_path, hol
     for table in ("work_items", "status_changes", "sprints", "worklogs", "documents", "budgets", "cost_entries"):
         assert _count(db, f"core.{table}") == 0, table
     assert _count(db, "core.containers") == 3
-    assert _hollow_marts(db) == {
-        "progress_rows": 0,
-        "forecast": [NO_ITEMS_FORECAST],
-        "portfolio": [(None, None, "unknown", "no work items; no budget", False, None)],
-    }
+    assert _hollow_marts(db) == EMPTY_HOLLOW_MARTS
     _status_ok(path, capsys)
 
 

@@ -16,6 +16,7 @@ from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN, TRELLO_KEY, TR
 from sandbox.jira_catalog import SPRINT_FIELD, STATUS_BY_ID, STORY_POINTS_FIELD
 from sandbox.serve import start_sandbox
 from sandbox.truth import state_at
+from tests.conftest import assert_history_replays
 
 
 def test_generation_is_deterministic_per_seed_size_and_anchor(portfolio):
@@ -49,12 +50,7 @@ def test_medium_has_a_board_with_more_than_1000_actions():
 
 def test_issue_histories_replay_to_the_current_fields(portfolio):
     for issue in portfolio.issues:
-        state = state_at(issue, portfolio.now)
-        assert (state.status_id, state.sprint_ids, state.points) == (
-            issue.status_id,
-            issue.sprint_ids,
-            issue.story_points,
-        ), issue.key
+        assert_history_replays(issue, portfolio.now)
         assert (issue.resolution_date is not None) == (STATUS_BY_ID[issue.status_id].category.key == "done")
     sprint_items = [it for i in portfolio.issues for h in i.histories for it in h.items if it.field_id == SPRINT_FIELD]
     assert any(it.from_value and "," in (it.to_value or "") for it in sprint_items)  # carried over: "1" -> "1, 2"
@@ -82,12 +78,7 @@ def test_trello_history_replays_to_each_cards_current_list(portfolio):
 def test_other_seeds_and_anchors_keep_the_invariants(seed, anchor):
     other = generate(seed=seed, size="small", anchor=anchor)
     for issue in other.issues:
-        state = state_at(issue, other.now)
-        assert (state.status_id, state.sprint_ids, state.points) == (
-            issue.status_id,
-            issue.sprint_ids,
-            issue.story_points,
-        ), issue.key
+        assert_history_replays(issue, other.now)
         assert issue.updated < other.now
     assert all(a.date < other.now for b in other.trello_boards for a in b.actions)
     states = Counter((s.board_id, s.state) for s in other.sprints)

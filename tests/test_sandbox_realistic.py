@@ -21,8 +21,8 @@ from sandbox import SandboxServer, generate
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
 from sandbox.jira_catalog import EPIC, POINTS_FIELD_NAMES, SPRINT_FIELD, STATUS_BY_ID
 from sandbox.model import JiraIssue
-from sandbox.replay import state_at, timeline
-from tests.conftest import ANCHOR
+from sandbox.replay import timeline
+from tests.conftest import ANCHOR, assert_history_replays
 
 PORTFOLIO_KEYS = ("APL", "BOR", "DRC")
 HEADERS = {
@@ -136,12 +136,7 @@ def test_changelogs_have_a_long_tail_on_fields_no_figure_reads(site):
 
 def test_histories_replay_to_the_fields_and_ids_grow_with_time(site):
     for issue in site.issues:
-        state = state_at(issue, site.now)
-        assert (state.status_id, state.sprint_ids, state.points) == (
-            issue.status_id,
-            issue.sprint_ids,
-            issue.story_points,
-        ), issue.key
+        assert_history_replays(issue, site.now)
         times = [h.created for h in issue.histories]
         assert times == sorted(times) and max(times, default=issue.created) < site.now
         assert issue.updated == max([issue.created, *times, *(w.updated for w in issue.worklogs)]), issue.key

@@ -94,7 +94,8 @@ class JiraClient:
         POST because long field lists overflow GET query strings (airbyte#16065). `jql` must be
         bounded (project and/or time predicate); Jira rejects unbounded queries with 400. Only
         the requested `fields` are returned (default would be ``id`` only). Embedded changelogs
-        (``expand=["changelog"]``) are capped: see `connectors.jira.changelogs.needs_history`.
+        (``expand=["changelog"]``) are capped at 20 here: check each with
+        `connectors.jira.changelogs.needs_history(issue, cap=settings.SEARCH_EMBEDDED_HISTORIES)`.
         """
         if not jql.strip():
             raise ValueError("JQL must be bounded (e.g. 'project = X AND updated >= -1d'), got ''")
@@ -215,10 +216,10 @@ class JiraClient:
         """Ids of worklogs deleted after `since_ms` (epoch ms), and the next watermark."""
         return changed_worklog_ids(self.http, settings.WORKLOG_DELETED, since_ms)
 
-    def worklog_feed(self, since_ms: int, deleted: bool = False) -> WorklogFeed:
-        """The worklogs created/updated (or `deleted`) after `since_ms` (epoch ms), page by page,
-        with the next watermark once read to the end."""
-        return WorklogFeed(self.http, settings.WORKLOG_DELETED if deleted else settings.WORKLOG_UPDATED, since_ms)
+    def worklog_feed(self, since_ms: int) -> WorklogFeed:
+        """The worklogs created or updated after `since_ms` (epoch ms), page by page, with the next
+        watermark once read to the end."""
+        return WorklogFeed(self.http, settings.WORKLOG_UPDATED, since_ms)
 
     def worklogs(self, ids: Iterable[int]) -> Iterator[dict[str, Any]]:
         """Full worklogs (``issueId``, ``started``, ``timeSpentSeconds``, ``author``...) by id."""

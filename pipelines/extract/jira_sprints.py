@@ -66,9 +66,7 @@ def land_boards_and_sprints(
         writer.write("jira_boards", boards, container=str(project["id"]))
         ledger.boards.update(int(b["id"]) for b in boards)
         for board in (b for b in boards if int(b["id"]) in running):
-            sprints = [s for s in sprints_of[int(board["id"])] if int(s["id"]) not in ledger.landed]
-            ledger.landed.update(int(s["id"]) for s in sprints)
-            writer.write("jira_sprints", sprints, container=str(board["id"]))
+            _land_sprints(writer, ledger, sprints_of[int(board["id"])], str(board["id"]))
 
 
 def land_named_sprints(
@@ -101,8 +99,7 @@ def land_named_sprints(
             continue
         origin = _board_of(sprint)
         if origin is None or int(origin) in ledger.boards:
-            writer.write("jira_sprints", [sprint], container=origin)
-            ledger.landed.add(sprint_id)
+            _land_sprints(writer, ledger, [sprint], origin)
             continue
         board_status, board = client.board(int(origin))
         if board_status == 200 and board is not None:
@@ -110,9 +107,8 @@ def land_named_sprints(
             _land_board_sprints(client, writer, ledger, int(origin))
         else:  # a board deleted, or out of this account's sight: its sprints are read one by one
             ledger.boards.add(int(origin))
-        if sprint_id not in ledger.landed:  # a board that no longer lists it still knows it
-            writer.write("jira_sprints", [sprint], container=_board_of(sprint))
-            ledger.landed.add(sprint_id)
+        # A board that no longer lists the sprint still knows it: landed unless its listing held it.
+        _land_sprints(writer, ledger, [sprint], origin)
     if not gone:
         return []
     listed = ", ".join(str(i) for i in gone[:10]) + (" …" if len(gone) > 10 else "")
@@ -125,9 +121,16 @@ def land_named_sprints(
 def _land_board_sprints(client: JiraClient, writer: LandingWriter, ledger: SprintLedger, board_id: int) -> None:
     """Every sprint of one board not landed yet (none when the board cannot run sprints)."""
     ledger.boards.add(board_id)
-    sprints = [s for s in client.iter_sprints(board_id) if int(s["id"]) not in ledger.landed]
-    ledger.landed.update(int(s["id"]) for s in sprints)
-    writer.write("jira_sprints", sprints, container=str(board_id))
+    _land_sprints(writer, ledger, client.iter_sprints(board_id), str(board_id))
+
+
+def _land_sprints(
+    writer: LandingWriter, ledger: SprintLedger, sprints: Iterable[dict[str, Any]], board_id: str | None
+) -> None:
+    """Land the sprints not landed yet by this run (a sprint seen on two boards is landed once)."""
+    fresh = [s for s in sprints if int(s["id"]) not in ledger.landed]
+    ledger.landed.update(int(s["id"]) for s in fresh)
+    writer.write("jira_sprints", fresh, container=board_id)
 
 
 def _board_of(sprint: Mapping[str, Any]) -> str | None:
