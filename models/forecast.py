@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate
 
 # A run not done within this many days is reported as not finishing (10 years).
@@ -33,18 +33,16 @@ def simulate_finish_days(
         raise ValueError("daily throughput needs at least one day with finished items and none below zero")
     if remaining > max(daily_throughput) * max_days:  # not even the best day every day would do it
         return [None] * runs
-    rng = random.Random(seed)
+    draw = _day_sampler(random.Random(seed), daily_throughput)
     mean = sum(daily_throughput) / len(daily_throughput)
-    # Draw a little more than the expected need at once (C-speed), and more only when a run needs it.
+    # Draw a little more than the expected need at once, and more only when a run needs it.
     batch = min(max_days, max(8, math.ceil(1.15 * remaining / mean)))
     finish: list[int | None] = []
     for _ in range(runs):
         totals: list[int] = []  # items done by the end of each simulated day
         while True:
             reached = totals[-1] if totals else 0
-            chunk = list(
-                accumulate(rng.choices(daily_throughput, k=min(batch, max_days - len(totals))), initial=reached)
-            )
+            chunk = list(accumulate(draw(min(batch, max_days - len(totals))), initial=reached))
             totals += chunk[1:]
             if totals[-1] >= remaining:
                 finish.append(bisect_left(totals, remaining) + 1)
@@ -53,6 +51,31 @@ def simulate_finish_days(
                 finish.append(None)
                 break
     return finish
+
+
+def _day_sampler(rng: random.Random, days: Sequence[int]) -> Callable[[int], Sequence[int]]:
+    """A function giving k days drawn uniformly with replacement from `days` (their throughputs).
+
+    A forecast draws millions of days. When there are at most 256 days of at most 255 items each,
+    random bytes are mapped onto the days by one table lookup each, in C (`bytes.translate`); bytes
+    beyond the largest multiple of the day count are dropped so that every day stays equally likely.
+    Otherwise `Random.choices` draws them, a Python loop several times slower.
+    """
+    n = len(days)
+    if n > 256 or max(days) > 255:
+        return lambda k: rng.choices(days, k=k)
+    usable = 256 - 256 % n
+    table = bytes(days[b % n] if b < usable else 0 for b in range(256))
+    beyond = bytes(range(usable, 256))
+
+    def draw(k: int) -> bytes:
+        drawn = b""
+        while len(drawn) < k:
+            wanted = k - len(drawn)
+            drawn += rng.randbytes(wanted * 256 // usable + 8).translate(table, beyond)
+        return drawn[:k]
+
+    return draw
 
 
 def day_for_confidence(finish_days: Sequence[int | None], confidence: float) -> int | None:

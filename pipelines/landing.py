@@ -5,7 +5,9 @@ file per entity (`jira_issues.ndjson`, …) and a `manifest.json` with the curso
 to. The folder is written under a temporary name and renamed when complete, so the loader only ever
 sees whole batches. Each line is an envelope `{seq, source_id, id, container, updated, payload}`
 where `payload` is the raw API object, untouched, so unknown fields are never lost. Large entities
-are split into parts (`jira_issues.00001.ndjson`, …) that the loader applies in order.
+are split into parts (`jira_issues.00001.ndjson`, …) that the loader applies in order. Beside each
+part, `<part>.keys.json` lists the part's sequence numbers and ids (`{"seq": [...], "id": [...]}`),
+so the loader can replace the rows a part supersedes without parsing its payloads twice.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ class LandingWriter:
     _files: dict[str, BinaryIO] = field(default_factory=dict)
     _sizes: dict[str, int] = field(default_factory=dict)
     _parts: dict[str, int] = field(default_factory=dict)
+    # (seqs, ids) of the records in each entity's open part, written beside it when it is closed
+    _keys: dict[str, tuple[list[int], list[str]]] = field(default_factory=dict)
     _seq: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -93,10 +97,11 @@ class LandingWriter:
             raise ValueError(f"unknown landing entity {entity!r}")
         written = 0
         for record in records:
+            record_id = str(key(record))
             envelope = {
                 "seq": 0,
                 "source_id": self.source_id,
-                "id": str(key(record)),
+                "id": record_id,
                 "container": _text(container(record)) if callable(container) else container,
                 "updated": None if updated is None else _text(updated(record)),
                 "payload": record,
@@ -106,6 +111,9 @@ class LandingWriter:
                 envelope["seq"] = self._seq
                 line = json_codec.dumps(envelope) + b"\n"
                 self._file(entity).write(line)
+                seqs, ids = self._keys[entity]
+                seqs.append(self._seq)
+                ids.append(record_id)
                 self._sizes[entity] += len(line)
                 self.counts[entity] = self.counts.get(entity, 0) + 1
             written += 1
@@ -119,22 +127,27 @@ class LandingWriter:
         if out is not None and self._sizes[entity] < self.max_file_bytes:
             return out
         if out is not None:
-            self._close(out)
+            self._close(entity)
         part = self._parts[entity] = self._parts.get(entity, 0) + 1
         out = self._files[entity] = (self._tmp / f"{entity}.{part:05d}.ndjson").open("wb")
         self._sizes[entity] = 0
+        self._keys[entity] = ([], [])
         return out
 
-    @staticmethod
-    def _close(out: BinaryIO) -> None:
-        out.flush()
-        os.fsync(out.fileno())
+    def _close(self, entity: str) -> None:
+        """Close the entity's open part and write its keys beside it, both flushed to disk."""
+        out = self._files[entity]
+        seqs, ids = self._keys[entity]
+        with keys_file(Path(out.name)).open("wb") as keys:
+            keys.write(json_codec.dumps({"seq": seqs, "id": ids}))
+            _flush(keys)
+        _flush(out)
         out.close()
 
     def commit(self, cursors: Mapping[str, str], stats: Mapping[str, Any]) -> Path:
         """Close files, write the manifest and make the batch visible atomically."""
-        for out in self._files.values():
-            self._close(out)
+        for entity in self._files:
+            self._close(entity)
         manifest = {
             "batch_id": self.batch_id,
             "source_id": self.source_id,
@@ -155,6 +168,11 @@ class LandingWriter:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
+def _flush(out: BinaryIO) -> None:
+    out.flush()
+    os.fsync(out.fileno())
+
+
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -162,6 +180,12 @@ def _text(value: object) -> str | None:
 def entity_files(batch: Path, entity: str) -> list[Path]:
     """The parts of one entity in a batch, in the order they were written."""
     return sorted(batch.glob(f"{entity}.*.ndjson"))
+
+
+def keys_file(part: Path) -> Path:
+    """Where the sequence numbers and ids of a part's records are (batches landed by earlier
+    versions have no such file)."""
+    return part.with_name(part.name.removesuffix(".ndjson") + ".keys.json")
 
 
 def complete_batches(root: Path) -> list[Path]:

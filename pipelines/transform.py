@@ -85,22 +85,22 @@ def _sql_files(layer: str) -> list[tuple[str, str]]:
 
 def ensure_contract_tables(conn: duckdb.DuckDBPyConnection) -> None:
     """Create missing contract tables and add columns new in `models.schema` (never drop)."""
+    existing: dict[tuple[str, str], set[str]] = {}
+    for schema, table, column in conn.execute(
+        """SELECT table_schema, table_name, column_name FROM information_schema.columns
+           WHERE table_schema IN ('core', 'mart')"""
+    ).fetchall():
+        existing.setdefault((schema, table), set()).add(column)
     for schema, tables in (("core", CORE_TABLES), ("mart", MART_TABLES)):
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         for table, model in tables.items():
-            existing = {
-                r[0]
-                for r in conn.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
-                    [schema, table],
-                ).fetchall()
-            }
-            if not existing:
+            columns = existing.get((schema, table))
+            if not columns:
                 conn.execute(table_ddl(schema, table, model))
                 continue
             ddl_columns = table_ddl(schema, table, model).split("(", 1)[1].rstrip(")").split(", ")
             for column, ddl in zip(column_names(model), ddl_columns, strict=True):
-                if column not in existing:
+                if column not in columns:
                     conn.execute(f"ALTER TABLE {schema}.{table} ADD COLUMN {ddl.replace(' NOT NULL', '')}")
 
 

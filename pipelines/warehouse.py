@@ -22,7 +22,7 @@ import duckdb
 
 from pipelines.extract.common import ISSUE_READ_CURSOR
 from pipelines.history_migration import split_embedded_histories
-from pipelines.landing import RAW_ENTITIES, complete_batches, entity_files, read_manifest
+from pipelines.landing import RAW_ENTITIES, complete_batches, entity_files, keys_file, read_manifest
 from pipelines.meta_tables import table_exists
 
 SCHEMAS = ("raw", "meta", "stage", "core", "mart")
@@ -144,26 +144,9 @@ def _apply_batch(conn: duckdb.DuckDBPyConnection, batch: Path, manifest: dict[st
     for entity, file in ((e, f) for e in RAW_ENTITIES for f in entity_files(batch, e)):
         if file.stat().st_size == 0:
             continue
-        conn.execute(
-            f"""CREATE OR REPLACE TEMP TABLE incoming AS
-                SELECT seq, source_id, id, container, updated, ?::VARCHAR AS batch_id, payload
-                FROM read_json(?, format = 'newline_delimited', columns = {_RAW_COLUMNS})""",  # noqa: S608 - constant
-            [batch_id, str(file)],
-        )
-        # Within one batch the same object can appear twice (it changed between two pages, a history
-        # came embedded and again whole): the later line, or the later part, is the newer version.
-        # Only the few repeated ids are sorted out, rather than ordering every row by id.
-        conn.execute(
-            """DELETE FROM incoming i
-               USING (SELECT source_id, id, max(seq) AS newest FROM incoming GROUP BY ALL HAVING count(*) > 1) d
-               WHERE i.source_id = d.source_id AND i.id = d.id AND i.seq < d.newest"""
-        )
-        # Delete and append rather than INSERT OR REPLACE: that updates rows in place, and the
-        # next checkpoint then rewrites every row group touched (seconds for 1% of 100,000 issues).
-        # entity is one of RAW_ENTITIES.
-        conn.execute(f"DELETE FROM raw.{entity} r USING incoming i WHERE r.source_id = i.source_id AND r.id = i.id")  # noqa: S608
-        conn.execute(f"INSERT INTO raw.{entity} BY NAME SELECT * EXCLUDE (seq) FROM incoming")  # noqa: S608
-    conn.execute("DROP TABLE IF EXISTS incoming")
+        _apply_part(conn, entity, file, source_id, batch_id)
+    conn.execute("DROP TABLE IF EXISTS incoming_keys")
+    conn.execute("DROP TABLE IF EXISTS superseded")
     total = sum(int(n) for n in manifest["counts"].values())
     for key, value in manifest.get("cursors", {}).items():
         conn.execute(
@@ -175,6 +158,50 @@ def _apply_batch(conn: duckdb.DuckDBPyConnection, batch: Path, manifest: dict[st
         [batch_id, source_id, total, json.dumps(manifest)],
     )
     return total
+
+
+_PART_KEYS = """SELECT unnest(seq) AS seq, unnest(id) AS id
+    FROM read_json(?, columns = {'seq': 'BIGINT[]', 'id': 'VARCHAR[]'}, maximum_object_size = ?)"""
+_LINE_KEYS = """SELECT seq, id
+    FROM read_json(?, format = 'newline_delimited', columns = {'seq': 'BIGINT', 'id': 'VARCHAR'})"""
+
+
+def _apply_part(conn: duckdb.DuckDBPyConnection, entity: str, file: Path, source_id: str, batch_id: str) -> None:
+    """Replace the rows of `entity` that one landing part holds newer versions of, and append them.
+
+    The payloads stream from the file into the table once: the ids they replace come from the
+    part's keys file (or, in a batch landed without one, from the part read for its ids alone).
+    Staging whole parts in a temporary table first cost a third of the load.
+    """
+    keys = keys_file(file)
+    if keys.exists():
+        # One JSON object per part: DuckDB reads at most 16 MB per object unless told more.
+        source, params = _PART_KEYS, [str(keys), keys.stat().st_size + 1]
+    else:
+        source, params = _LINE_KEYS, [str(file)]
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE incoming_keys AS {source}", params)
+    # Within one batch the same object can appear twice (it changed between two pages, a history
+    # came embedded and again whole): the later line, or the later part, is the newer version.
+    conn.execute(
+        """CREATE OR REPLACE TEMP TABLE superseded AS
+           SELECT k.seq FROM incoming_keys k
+           JOIN (SELECT id, max(seq) AS newest FROM incoming_keys GROUP BY id HAVING count(*) > 1) d USING (id)
+           WHERE k.seq < d.newest"""
+    )
+    # Delete and append rather than INSERT OR REPLACE: that updates rows in place, and the
+    # next checkpoint then rewrites every row group touched (seconds for 1% of 100,000 issues).
+    # entity is one of RAW_ENTITIES.
+    conn.execute(
+        f"DELETE FROM raw.{entity} WHERE source_id = ? AND id IN (SELECT id FROM incoming_keys)",  # noqa: S608
+        [source_id],
+    )
+    conn.execute(
+        f"""INSERT INTO raw.{entity} BY NAME
+            SELECT ?::VARCHAR AS source_id, id, container, updated, ?::VARCHAR AS batch_id, payload
+            FROM read_json(?, format = 'newline_delimited', columns = {_RAW_COLUMNS})
+            WHERE seq NOT IN (SELECT seq FROM superseded)""",  # noqa: S608
+        [source_id, batch_id, str(file)],
+    )
 
 
 # Per source and read instant (the server time a batch's extract started reading), the issues whose

@@ -26,12 +26,29 @@ EXACT_WITHIN = [
 ]
 
 
-def test_monte_carlo_when_reproduces_the_exact_probabilities_at_100000_runs():
-    finish = simulate_finish_days([0, 1, 1, 2, 0, 3, 1], remaining=5, runs=100_000, seed=7)
+# The oracle's history as given, in units of 300 items (more than a byte holds), and repeated to
+# 280 days (more days than a byte can tell apart): the same probabilities, by the two ways of drawing.
+@pytest.mark.parametrize(
+    ("history", "remaining"),
+    [([0, 1, 1, 2, 0, 3, 1], 5), ([0, 300, 300, 600, 0, 900, 300], 1500), ([0, 1, 1, 2, 0, 3, 1] * 40, 5)],
+    ids=["oracle", "large-days", "many-days"],
+)
+def test_monte_carlo_when_reproduces_the_exact_probabilities_at_100000_runs(history, remaining):
+    finish = simulate_finish_days(history, remaining=remaining, runs=100_000, seed=7)
     for day, exact in enumerate(EXACT_WITHIN, start=1):
         share = sum(1 for d in finish if d is not None and d <= day) / len(finish)
         assert share == pytest.approx(exact, abs=0.005), day
     assert [day_for_confidence(finish, q) for q in (0.5, 0.85, 0.95)] == [5, 7, 8]
+
+
+@pytest.mark.parametrize("finishing_day", [0, 55, 99])
+def test_monte_carlo_draws_every_history_day_equally_often(finishing_day):
+    """With one item left and one day in 100 that finished one, a run finishes on its first
+    simulated day with probability 1/100, wherever that day lies in the history."""
+    history = [0] * 100
+    history[finishing_day] = 1
+    finish = simulate_finish_days(history, remaining=1, runs=100_000, seed=11)
+    assert sum(1 for d in finish if d == 1) / len(finish) == pytest.approx(0.01, abs=0.001)
 
 
 def test_monte_carlo_is_seeded_and_refuses_a_history_that_never_finishes_anything():

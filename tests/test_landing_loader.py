@@ -1,8 +1,10 @@
 """Landing batches are applied once, atomically, newest version wins, cursors commit with data."""
 
+import json
+
 import pytest
 
-from pipelines.landing import LandingWriter, complete_batches
+from pipelines.landing import LandingWriter, complete_batches, keys_file
 from pipelines.warehouse import connect, load_batches
 
 
@@ -88,14 +90,26 @@ def test_unknown_entity_is_refused(tmp_path):
     writer.abort()
 
 
-def test_large_entities_are_split_into_parts_applied_in_order(tmp_path):
+@pytest.mark.parametrize("keys", ["with keys files", "landed before keys files"])
+def test_large_entities_are_split_into_parts_applied_in_order(tmp_path, keys):
     landing, db = tmp_path / "landing", tmp_path / "w.duckdb"
-    writer = LandingWriter(landing, "jira:acme", max_file_bytes=200)
-    writer.write("jira_issues", [issue(str(i % 7), f"v{i}") for i in range(40)])
+    writer = LandingWriter(landing, "jira:acme", max_file_bytes=300)
+    # each id twice in a row, so ids repeat within parts as well as across them
+    writer.write("jira_issues", [issue(str(i // 2 % 7), f"v{i}") for i in range(40)])
     batch = writer.commit({}, {})
-    assert len(list(batch.glob("jira_issues.*.ndjson"))) > 3
+    parts = sorted(batch.glob("jira_issues.*.ndjson"))
+    assert len(parts) > 3
+    lines = [json.loads(line) for line in parts[0].read_text().splitlines()]
+    assert len({line["id"] for line in lines}) < len(lines)
+    assert json.loads(keys_file(parts[0]).read_text()) == {
+        "seq": [line["seq"] for line in lines],
+        "id": [line["id"] for line in lines],
+    }
+    if keys == "landed before keys files":
+        for part in parts:
+            keys_file(part).unlink()
     with connect(db) as conn:
         assert load_batches(conn, landing).records == 40
         # the last version written of each id wins, across parts
         got = dict(rows(conn, "SELECT id, payload->>'$.fields.summary' FROM raw.jira_issues"))
-        assert got == {str(i): f"v{max(n for n in range(40) if n % 7 == i)}" for i in range(7)}
+        assert got == {str(i): f"v{max(n for n in range(40) if n // 2 % 7 == i)}" for i in range(7)}

@@ -5,9 +5,10 @@
 CREATE OR REPLACE TEMP TABLE jira_sprint_json AS
 SELECT r.source_id || ':' || r.id AS item_id, json_extract(r.payload, '$.fields.' || f.sprint_field) AS sprint_json
 FROM pending_jira_issues r
--- only the small table may be the hash side: a join with stage.jira_issues could hash the payloads
-JOIN meta.issue_fields f
-  ON f.source_id = r.source_id AND f.project_key = json_extract_string(r.payload, '$.fields.project.key');
+-- The Sprint field is the site's, whatever the project. Only the small table may be the hash side:
+-- a join with stage.jira_issues could hash the payloads.
+JOIN (SELECT DISTINCT source_id, sprint_field FROM meta.issue_fields WHERE sprint_field IS NOT NULL) f
+  ON f.source_id = r.source_id;
 
 CREATE OR REPLACE TABLE stage.jira_issue_sprints AS
 SELECT item_id, pmhub_sprint_ids(sprint_json) AS current_sprint_ids FROM jira_sprint_json
