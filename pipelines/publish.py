@@ -44,6 +44,10 @@ def publish_snapshot(conn: duckdb.DuckDBPyConnection, warehouse: Path) -> dict[s
         shutil.copyfile(warehouse, partial)
         with open(partial, "rb+") as copied:
             os.fsync(copied.fileno())
+            # Readers open the snapshot when they need it; kept in the page cache it only crowds the
+            # warehouse out, and the next run's copy then waits on the kernel reclaiming memory
+            # (a 2.5 GB copy took 3.1 s instead of 0.6 s in the 100,000-issue benchmark).
+            os.posix_fadvise(copied.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
         duckdb.connect(str(partial), read_only=True).close()
         os.replace(partial, target)
     finally:

@@ -57,7 +57,7 @@ ISSUE_REQUIRED = (
 def extract_jira(source: JiraSource, client: JiraClient, state: SourceState, writer: LandingWriter) -> ExtractResult:
     """Land one site's data; returns the cursors to commit with it."""
     result = ExtractResult(writer.source_id)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmhub-worklogs") as side:
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="pmhub-side") as side:
         # Worklogs do not depend on the issues: they are read and landed meanwhile.
         worklogs = side.submit(_land_worklogs, client, writer, _worklog_since(state))
         fields, statuses = ordered_map(lambda get: get(), (client.fields, client.statuses), 2)
@@ -76,9 +76,11 @@ def extract_jira(source: JiraSource, client: JiraClient, state: SourceState, wri
         writer.write("jira_projects", projects)
         sprint_field = resolve_sprint(fields)
         ledger = SprintLedger(sprint_field.field_id if sprint_field else None)
-        land_boards_and_sprints(client, writer, projects, ledger)
+        # Nor do the boards and their sprints; only the sprints no board listed wait for the issues.
+        boards = side.submit(land_boards_and_sprints, client, writer, projects, ledger)
         if projects:
             _extract_issues(source, client, state, writer, projects, result, ledger)
+        boards.result()
         result.warnings += land_named_sprints(client, writer, ledger, state.sprint_states, state.unlisted_board_ids)
         cursors, warnings = worklogs.result()
     result.cursors.update(cursors)
