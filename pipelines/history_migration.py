@@ -1,6 +1,6 @@
 """Move the change histories of warehouses built before they were landed apart, once.
 
-Until histories were landed one row each (`pipelines.extract.jira_histories`), they sat inside the
+Until histories were landed one row each (`pipelines.sources.jira.histories`), they sat inside the
 issue payloads in `raw.jira_issues`. The stage now reads them only from `raw.jira_issue_histories`,
 so an older warehouse would show no history at all until every issue was read again. The first
 load of such a warehouse moves them over (a few thousand issues per statement, so memory stays

@@ -167,7 +167,7 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection, texts: dict[str, str]) ->
                WHERE s.batch_id IS DISTINCT FROM r.batch_id
                   OR (s.source_id, s.project_key) IN (SELECT (source_id, project_key) FROM remapped)""",
         )
-        # The whole history of each pending issue (landed apart from it, see extract.jira_histories).
+        # The whole history of each pending issue (landed apart from it, see sources.jira.histories).
         select_raw_rows(
             conn,
             "pending_jira_histories",

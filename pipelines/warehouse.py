@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +20,6 @@ from typing import Any
 
 import duckdb
 
-from pipelines.extract.common import ISSUE_READ_CURSOR
 from pipelines.history_migration import split_embedded_histories
 from pipelines.landing import RAW_ENTITIES, complete_batches, entity_files, keys_file, read_manifest
 from pipelines.meta_tables import table_exists
@@ -204,127 +203,20 @@ def _apply_part(conn: duckdb.DuckDBPyConnection, entity: str, file: Path, source
     )
 
 
-# Per source and read instant (the server time a batch's extract started reading), the issues whose
-# stored row that batch landed.
-_ISSUE_READS = """
-    WITH reads AS (
-        SELECT batch_id, TRY_CAST((manifest -> 'cursors') ->> ? AS BIGINT) AS read_ms FROM meta.batches
-    )
-    SELECT i.source_id, r.read_ms, list(i.id ORDER BY i.id)
-    FROM raw.jira_issues i JOIN reads r ON r.batch_id = i.batch_id
-    WHERE r.read_ms IS NOT NULL
-    GROUP BY 1, 2 ORDER BY 1, 2
-"""
+HeldState = Callable[[duckdb.DuckDBPyConnection], dict[str, dict[str, Any]]]
 
 
-# Per source, the sprints held and their state: the next extract refreshes those no board lists
-# that are not closed, and reads no closed one again.
-_SPRINTS = """
-    SELECT source_id, list(id ORDER BY id), list(coalesce(payload ->> '$.state', '') ORDER BY id)
-    FROM raw.jira_sprints GROUP BY 1 ORDER BY 1
-"""
-
-
-# Per source, the boards held that no project lists (no location, e.g. a cross-project board): the
-# next extract lists their sprints again.
-_UNLISTED_BOARDS = """
-    SELECT source_id, list(id ORDER BY id) FROM raw.jira_boards
-    WHERE payload ->> '$.location.projectId' IS NULL GROUP BY 1 ORDER BY 1
-"""
-
-
-# Per source and board, the cards held as live: the next extract looks up those the board no longer lists.
-_LIVE_CARDS = """
-    SELECT c.source_id, c.container, list(c.id ORDER BY c.id)
-    FROM raw.trello_cards c
-    ANTI JOIN raw.trello_card_tombstones t ON t.source_id = c.source_id AND t.id = c.id AND t.batch_id >= c.batch_id
-    GROUP BY 1, 2 ORDER BY 1, 2
-"""
-
-
-# Per source and space, the live pages and the version held of each: the next extract fetches the
-# bodies of pages whose version moved on and looks up those the space no longer lists.
-_LIVE_PAGES = """
-    SELECT p.source_id, p.container, list(p.id ORDER BY p.id),
-           list(TRY_CAST(p.payload ->> '$.version.number' AS INTEGER) ORDER BY p.id)
-    FROM raw.confluence_pages p
-    ANTI JOIN raw.confluence_page_tombstones t ON t.source_id = p.source_id AND t.id = p.id AND t.batch_id >= p.batch_id
-    GROUP BY 1, 2 ORDER BY 1, 2
-"""
-
-# Per source, the label names held for each live page that has any: the next extract compares
-# them with what a CQL label search finds, as adding a label makes no new page version.
-_PAGE_LABELS = """
-    WITH live AS (
-        SELECT p.source_id, p.id FROM raw.confluence_pages p
-        ANTI JOIN raw.confluence_page_tombstones t
-          ON t.source_id = p.source_id AND t.id = p.id AND t.batch_id >= p.batch_id
-    ), named AS (
-        SELECT l.source_id, l.id, unnest(from_json(l.payload -> '$.labels', '["JSON"]')) ->> '$.name' AS name
-        FROM raw.confluence_page_labels l SEMI JOIN live USING (source_id, id)
-    )
-    SELECT source_id, id, list(DISTINCT name ORDER BY name) FROM named
-    WHERE name IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
-"""
-
-
-def extract_state(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
-    """Per source: committed cursors; for Jira the ids of live issues per project id, when each
-    stored issue was read, the sprints held with their states and the boards no project lists.
-
-    The known ids let the next extract's census find issues that vanished (deleted, moved, hidden);
-    the read instants let it skip overlap-window issues whose stored version is already current.
-    """
+def extract_state(conn: duckdb.DuckDBPyConnection, held: Iterable[HeldState]) -> dict[str, dict[str, Any]]:
+    """Per source: its committed cursors, and what each tool's `held` query says the warehouse
+    holds of it (`pipelines.sources.<tool>.state.held_state`): what the next extract starts from."""
     state: defaultdict[str, dict[str, Any]] = defaultdict(lambda: {"cursors": {}})
     for source_id, key, value in conn.execute(
         "SELECT source_id, cursor_key, value FROM meta.cursors ORDER BY 1, 2"
     ).fetchall():
         state[str(source_id)]["cursors"][str(key)] = str(value)
-    # The container column holds the issue's project id (parsing 100,000 payloads here would
-    # cost seconds on every load); rows landed before it was recorded fall back to the payload.
-    known = conn.execute(
-        """WITH live AS (
-               SELECT i.source_id, i.project_id, i.id
-               FROM (
-                   SELECT source_id, container AS project_id, id, batch_id
-                   FROM raw.jira_issues WHERE container IS NOT NULL
-                   UNION ALL  -- apart, so that the payloads of the other rows are not read
-                   SELECT source_id, payload ->> '$.fields.project.id', id, batch_id
-                   FROM raw.jira_issues WHERE container IS NULL
-               ) i
-               ANTI JOIN raw.jira_issue_tombstones t
-                 ON t.source_id = i.source_id AND t.id = i.id AND t.batch_id >= i.batch_id
-           )
-           SELECT l.source_id, l.project_id, any_value(p.payload ->> '$.key'), list(l.id ORDER BY l.id)
-           FROM live l
-           LEFT JOIN raw.jira_projects p ON p.source_id = l.source_id AND p.id = l.project_id
-           GROUP BY 1, 2 ORDER BY 1, 2"""
-    ).fetchall()
-    for source_id, project_id, project_key, ids in known:
-        entry = state[str(source_id)]
-        entry.setdefault("known_issue_ids", {})[str(project_id)] = [str(i) for i in ids]
-        if project_key is not None:  # None: a project known only through an issue that moved there
-            entry.setdefault("project_keys", {})[str(project_id)] = str(project_key)
-    for source_id, board_id, ids in conn.execute(_LIVE_CARDS).fetchall():
-        entry = state[str(source_id)]
-        entry.setdefault("known_card_ids", {})[str(board_id)] = [str(i) for i in ids]
-    for source_id, space_id, ids, versions in conn.execute(_LIVE_PAGES).fetchall():
-        entry = state[str(source_id)]
-        entry.setdefault("known_page_versions", {})[str(space_id)] = dict(
-            zip((str(i) for i in ids), (int(v or 0) for v in versions), strict=True)
-        )
-    for source_id, page_id, names in conn.execute(_PAGE_LABELS).fetchall():
-        entry = state[str(source_id)]
-        entry.setdefault("known_page_labels", {})[str(page_id)] = [str(n) for n in names]
-    for source_id, ids, states in conn.execute(_SPRINTS).fetchall():
-        entry = state[str(source_id)]
-        entry["sprint_states"] = {str(i): str(s) for i, s in zip(ids, states, strict=True)}
-    for source_id, ids in conn.execute(_UNLISTED_BOARDS).fetchall():
-        entry = state[str(source_id)]
-        entry["unlisted_board_ids"] = [int(i) for i in ids if str(i).isdigit()]
-    for source_id, read_ms, ids in conn.execute(_ISSUE_READS, [ISSUE_READ_CURSOR]).fetchall():
-        entry = state[str(source_id)]
-        entry.setdefault("issue_reads", {})[str(read_ms)] = [str(i) for i in ids]
+    for query in held:
+        for source_id, entries in query(conn).items():
+            state[source_id].update(entries)
     return dict(state)
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from pipelines.extract.common import SourceState
-from pipelines.extract.jira_changed import READ_MARGIN_MS, census_groups, select_issues
+from pipelines.sources.jira.changed import READ_MARGIN_MS, census_groups, select_issues
+from pipelines.sources.jira.state import JiraState
 
 
-def state_with(sizes: dict[str, int]) -> tuple[list[dict], SourceState]:
+def state_with(sizes: dict[str, int]) -> tuple[list[dict], JiraState]:
     projects = [{"id": str(i), "key": key} for i, key in enumerate(sizes)]
     known = {str(i): [f"{i}-{n}" for n in range(size)] for i, size in enumerate(sizes.values())}
-    return projects, SourceState(known_issue_ids=known)
+    return projects, JiraState(known_issue_ids=known)
 
 
 def test_census_groups_balance_known_sizes_and_cover_every_project():
@@ -48,18 +48,14 @@ def test_a_census_clearly_short_of_the_approximate_count_is_reported():
     projects = [{"id": "1", "key": "APL"}]
     listed = [str(i) for i in range(10_000, 11_000)]
     client = FakeSearch({"project in (APL) ORDER BY id": listed}, count=1000)
-    selection = select_issues(SimpleNamespace(overlap_hours=12), client, SourceState(), projects)
+    selection = select_issues(SimpleNamespace(overlap_hours=12), client, JiraState(), projects)
     assert selection.changed == listed and selection.census == set(listed)
     assert "count: project in (APL)" in client.queries
     assert selection.coverage_warning("jira:x") is None
     client.count = 1003  # issues created between the two requests: within tolerance
-    assert (
-        select_issues(SimpleNamespace(overlap_hours=12), client, SourceState(), projects).coverage_warning("j") is None
-    )
+    assert select_issues(SimpleNamespace(overlap_hours=12), client, JiraState(), projects).coverage_warning("j") is None
     client.count = 1500  # a lost page
-    warning = select_issues(SimpleNamespace(overlap_hours=12), client, SourceState(), projects).coverage_warning(
-        "jira:x"
-    )
+    warning = select_issues(SimpleNamespace(overlap_hours=12), client, JiraState(), projects).coverage_warning("jira:x")
     assert warning is not None and "listed 1000 issues" in warning and "count is 1500" in warning
 
 
@@ -67,7 +63,7 @@ def test_overlap_window_issues_read_after_their_cut_are_not_selected():
     projects = [{"id": "1", "key": "APL"}]
     cursor = 1_000_000_000_000
     last_read, earlier_read = cursor + 60_000, cursor - 3_600_000
-    state = SourceState(
+    state = JiraState(
         cursors={"issues_updated_ms:1": str(cursor)},
         known_issue_ids={"1": ["1", "2", "3", "5"]},
         issue_read_ms={"1": last_read, "2": earlier_read, "5": earlier_read},

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.run_sync import run_sync
+from pipelines.sources import TOOLS
 from pipelines.warehouse import connect, extract_state, write_extract_state
 from sandbox.generator import generate
 from sandbox.server import SandboxServer
@@ -268,7 +269,7 @@ def test_census_fetches_issues_the_warehouse_lacks_whatever_their_updated(tmp_pa
             # an old issue (outside any overlap window) went missing from the warehouse
             oldest = conn.execute("SELECT id FROM raw.jira_issues ORDER BY updated LIMIT 1").fetchone()[0]
             conn.execute("DELETE FROM raw.jira_issues WHERE id = ?", [oldest])
-            write_extract_state(db, extract_state(conn))
+            write_extract_state(db, extract_state(conn, [tool.held_state for tool in TOOLS.values()]))
         server.advance(60)
         sync(config, db)
         assert (

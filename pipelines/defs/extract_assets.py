@@ -3,68 +3,21 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 
-from connectors.confluence import ConfluenceClient
-from connectors.jira import JiraClient
-from connectors.trello import TrelloClient
-from models.config import ConfluenceSource, JiraSource, PmhubConfig, TrelloSource
+from models.config import PmhubConfig
 from pipelines.defs.resources import PmhubResource
-from pipelines.extract.common import ExtractResult, SourceState
-from pipelines.extract.confluence import extract_confluence
-from pipelines.extract.jira import extract_jira
 from pipelines.extract.memory import lean_parsing
-from pipelines.extract.trello import extract_trello
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
+from pipelines.sources import TOOLS
+from pipelines.sources.tool import Tool
 from pipelines.warehouse import read_extract_state
 
 EXTRACT_GROUP = "extract"
-
-
-@dataclass(frozen=True)
-class Tool:
-    """How to list a tool's sources, build a client for one, and extract it; `options` are what
-    the portfolio asks of one source beyond its own config (keyword arguments of `extract`)."""
-
-    name: str
-    sources: Callable[[PmhubConfig], list[Any]]
-    client: Callable[[str, Any], Any]
-    extract: Callable[..., ExtractResult]
-    options: Callable[[PmhubConfig, Any], dict[str, Any]] = lambda _config, _source: {}
-
-
-def _jira_client(source_id: str, s: JiraSource) -> JiraClient:
-    return JiraClient.from_credentials(source_id, s.url, s.email.get_secret_value(), s.token.get_secret_value())
-
-
-def _trello_client(source_id: str, s: TrelloSource) -> TrelloClient:
-    return TrelloClient.from_credentials(
-        source_id, s.url, key=s.key.get_secret_value(), token=s.token.get_secret_value()
-    )
-
-
-def _confluence_client(source_id: str, s: ConfluenceSource) -> ConfluenceClient:
-    return ConfluenceClient.from_credentials(source_id, s.url, s.email.get_secret_value(), s.token.get_secret_value())
-
-
-def _confluence_options(config: PmhubConfig, source: ConfluenceSource) -> dict[str, Any]:
-    labels = {c.page_label for p in config.portfolio for c in p.confluence if c.source == source.name and c.page_label}
-    return {"charter_labels": sorted(labels)}
-
-
-TOOLS = {
-    "jira": Tool("jira", lambda c: list(c.sources.jira), _jira_client, extract_jira),
-    "trello": Tool("trello", lambda c: list(c.sources.trello), _trello_client, extract_trello),
-    "confluence": Tool(
-        "confluence", lambda c: list(c.sources.confluence), _confluence_client, extract_confluence, _confluence_options
-    ),
-}
 
 
 # Sources of one tool are extracted side by side (they are different sites, boards or credentials,
@@ -82,7 +35,7 @@ def _land_source(
     writer = LandingWriter(pmhub.landing(), source_id)
     try:
         result = tool.extract(
-            source, client, SourceState.from_json(state.get(source_id), pmhub.full_refresh), writer,
+            source, client, tool.state.from_json(state.get(source_id), pmhub.full_refresh), writer,
             **tool.options(config, source),
         )  # fmt: skip
     except BaseException:

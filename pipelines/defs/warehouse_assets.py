@@ -10,6 +10,7 @@ from pipelines.defs.extract_assets import confluence_landing, jira_landing, trel
 from pipelines.defs.resources import PmhubResource
 from pipelines.progress import progress
 from pipelines.publish import publish_snapshot, published_file
+from pipelines.sources import TOOLS
 from pipelines.transform import build_core, build_marts
 from pipelines.warehouse import connect, extract_state, load_batches, write_extract_state
 
@@ -30,7 +31,7 @@ def raw_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     progress.info("loading landing batches into %s…", warehouse.name)
     with connect(warehouse) as conn:
         result = load_batches(conn, pmhub.landing())
-        state = extract_state(conn)
+        state = extract_state(conn, [tool.held_state for tool in TOOLS.values()])
     write_extract_state(warehouse, state)
     return dg.MaterializeResult(
         metadata={

@@ -27,16 +27,10 @@ from connectors.confluence import ConfluenceClient, cql
 from connectors.errors import ApiError
 from connectors.parallel import ordered_map
 from models.config import ConfluenceSource
-from pipelines.extract.common import (
-    PAGE_READ_CURSOR,
-    ExtractResult,
-    SourceState,
-    epoch_ms,
-    parse_api_time,
-    require_visible,
-)
+from pipelines.extract.common import ExtractResult, epoch_ms, parse_api_time, require_visible
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
+from pipelines.sources.confluence.state import PAGE_READ_CURSOR, ConfluenceState
 
 # Edits saved while the last run was reading, and clock skew between us and the site.
 READ_OVERLAP = timedelta(hours=1)
@@ -45,7 +39,7 @@ READ_OVERLAP = timedelta(hours=1)
 def extract_confluence(
     source: ConfluenceSource,
     client: ConfluenceClient,
-    state: SourceState,
+    state: ConfluenceState,
     writer: LandingWriter,
     *,
     charter_labels: Collection[str] = (),
@@ -105,7 +99,7 @@ def extract_confluence(
     return result
 
 
-def _since(state: SourceState) -> datetime | None:
+def _since(state: ConfluenceState) -> datetime | None:
     """When the last run started reading, less the overlap; None when no run recorded it."""
     read_ms = state.cursors.get(PAGE_READ_CURSOR)
     if read_ms is None:
@@ -132,7 +126,7 @@ def _search(client: ConfluenceClient, result: ExtractResult, query: str | None) 
 
 
 def _relabelled(
-    state: SourceState,
+    state: ConfluenceState,
     watched: set[str],
     labelled_now: set[str],
     read: set[str],

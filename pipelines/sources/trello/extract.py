@@ -19,9 +19,10 @@ from connectors.parallel import ordered_map
 from connectors.trello import TrelloClient, trello_id_time
 from connectors.trello.client import LABELS_LIMIT
 from models.config import TrelloSource
-from pipelines.extract.common import ExtractResult, SourceState, require_visible
+from pipelines.extract.common import ExtractResult, require_visible
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
+from pipelines.sources.trello.state import TrelloState
 
 ACTION_OVERLAP = timedelta(hours=1)
 # What is landed whole for a changed board (its cards apart: they are the census too).
@@ -36,7 +37,7 @@ BOARD_ENTITIES = (
 
 
 def extract_trello(
-    source: TrelloSource, client: TrelloClient, state: SourceState, writer: LandingWriter
+    source: TrelloSource, client: TrelloClient, state: TrelloState, writer: LandingWriter
 ) -> ExtractResult:
     result = ExtractResult(writer.source_id)
     cursors = state.cursors

@@ -23,9 +23,9 @@ from typing import Any
 
 from connectors.jira import JiraClient
 from connectors.parallel import ordered_map
-from pipelines.extract.common import SourceState
-from pipelines.extract.jira_histories import HistoryLanding
 from pipelines.landing import LandingWriter
+from pipelines.sources.jira.histories import HistoryLanding
+from pipelines.sources.jira.state import JiraState
 
 
 def issue_project(issue: Mapping[str, Any]) -> str:
@@ -73,7 +73,7 @@ def vanished_issues(
 
 def lost_projects(
     client: JiraClient,
-    state: SourceState,
+    state: JiraState,
     configured: Sequence[str] | None,
     visible: Sequence[dict[str, Any]],
     writer: LandingWriter,

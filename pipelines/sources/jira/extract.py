@@ -20,20 +20,19 @@ from connectors.parallel import ordered_map
 from models.config import JiraSource
 from models.fields import resolve_sprint
 from pipelines.extract.common import (
-    ISSUE_READ_CURSOR,
     ExtractResult,
-    SourceState,
     counted,
     epoch_ms,
     parse_api_time,
     require_visible,
 )
-from pipelines.extract.jira_census import issue_project, lost_projects, vanished_issues
-from pipelines.extract.jira_changed import select_issues
-from pipelines.extract.jira_histories import HistoryLanding
-from pipelines.extract.jira_sprints import SprintLedger, land_boards_and_sprints, land_named_sprints
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
+from pipelines.sources.jira.census import issue_project, lost_projects, vanished_issues
+from pipelines.sources.jira.changed import select_issues
+from pipelines.sources.jira.histories import HistoryLanding
+from pipelines.sources.jira.sprints import SprintLedger, land_boards_and_sprints, land_named_sprints
+from pipelines.sources.jira.state import ISSUE_READ_CURSOR, JiraState
 
 # Worklog/updated leaves out the last minute and is eventually consistent too.
 WORKLOG_OVERLAP = timedelta(minutes=10)
@@ -54,7 +53,7 @@ ISSUE_REQUIRED = (
 )
 
 
-def extract_jira(source: JiraSource, client: JiraClient, state: SourceState, writer: LandingWriter) -> ExtractResult:
+def extract_jira(source: JiraSource, client: JiraClient, state: JiraState, writer: LandingWriter) -> ExtractResult:
     """Land one site's data; returns the cursors to commit with it."""
     result = ExtractResult(writer.source_id)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="pmhub-side") as side:
@@ -103,7 +102,7 @@ def _visible_projects(client: JiraClient, keys: list[str] | None) -> list[dict[s
 def _extract_issues(
     source: JiraSource,
     client: JiraClient,
-    state: SourceState,
+    state: JiraState,
     writer: LandingWriter,
     projects: list[dict[str, Any]],
     result: ExtractResult,
@@ -151,7 +150,7 @@ def _extract_issues(
     result.cursors.update(cursors)
 
 
-def _worklog_since(state: SourceState) -> int:
+def _worklog_since(state: JiraState) -> int:
     since = int(state.cursors.get("worklogs_until_ms", 0))
     return max(0, since - int(WORKLOG_OVERLAP.total_seconds() * 1000)) if since else 0
 

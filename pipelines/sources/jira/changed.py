@@ -4,7 +4,7 @@
 * For the others, one site-wide query from the least advanced cursor minus the overlap window
   (search is eventually consistent), bounded as JQL must be and written in epoch milliseconds (a
   bare date-time would be read in the account's own time zone).
-* The overlap window is cut at the instants earlier runs started reading (`SourceState.
+* The overlap window is cut at the instants earlier runs started reading (`JiraState.
   issue_read_ms`). An issue last updated before a cut whose stored version was read after it holds
   that update already, so of the window only the issues a lagging search hid from those runs are
   read again: a nightly run re-reads what changed, not the half-day before it.
@@ -29,7 +29,7 @@ from connectors.jira import JiraClient
 from connectors.jira.settings import SEARCH_IDS_PAGE_SIZE
 from connectors.parallel import ordered_map
 from models.config import JiraSource
-from pipelines.extract.common import SourceState
+from pipelines.sources.jira.state import JiraState
 
 # Slack between a stored read's server time and what it is trusted to hold: JQL compares instants
 # at minute precision, and the Date header and `updated` may come from different servers.
@@ -73,7 +73,7 @@ class IssueSelection:
 
 
 def select_issues(
-    source: JiraSource, client: JiraClient, state: SourceState, projects: Sequence[dict[str, Any]]
+    source: JiraSource, client: JiraClient, state: JiraState, projects: Sequence[dict[str, Any]]
 ) -> IssueSelection:
     """Run the searches (concurrently) and combine their ids."""
     cursor_of = {str(p["key"]): state.cursors.get(f"issues_updated_ms:{p['id']}") for p in projects}
@@ -111,7 +111,7 @@ def _ids(client: JiraClient, jql: str) -> list[str]:
     return list(client.search_issue_ids(jql))
 
 
-def _updated_searches(keys: list[str], since: int, state: SourceState) -> list[_Search]:
+def _updated_searches(keys: list[str], since: int, state: JiraState) -> list[_Search]:
     query = f"project in ({', '.join(keys)}) AND updated >= "
     cuts = sorted({ms - READ_MARGIN_MS for ms in state.issue_read_ms.values() if ms - READ_MARGIN_MS > since})
     edges = [since, *cuts[-MAX_WINDOW_CUTS:]]
@@ -121,7 +121,7 @@ def _updated_searches(keys: list[str], since: int, state: SourceState) -> list[_
     return searches
 
 
-def census_groups(projects: Sequence[dict[str, Any]], state: SourceState, workers: int) -> list[list[str]]:
+def census_groups(projects: Sequence[dict[str, Any]], state: JiraState, workers: int) -> list[list[str]]:
     """Project keys in groups of about equal known size, one census query each.
 
     No more groups than full census pages (each group ends in a partial page) nor than workers.

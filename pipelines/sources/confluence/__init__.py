@@ -1,0 +1,28 @@
+"""Confluence Cloud: spaces and their pages (storage format), versions and labels, charter pages included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.confluence import ConfluenceClient
+from models.config import ConfluenceSource, PmhubConfig
+from pipelines.sources.confluence.extract import extract_confluence
+from pipelines.sources.confluence.state import ConfluenceState, held_state
+from pipelines.sources.tool import Tool
+
+
+def _sources(config: PmhubConfig) -> list[ConfluenceSource]:
+    return list(config.sources.confluence)
+
+
+def _client(source_id: str, s: ConfluenceSource) -> ConfluenceClient:
+    return ConfluenceClient.from_credentials(source_id, s.url, s.email.get_secret_value(), s.token.get_secret_value())
+
+
+def _options(config: PmhubConfig, source: ConfluenceSource) -> dict[str, Any]:
+    """The labels that mark charter pages in this source's spaces, so the extract reads those pages."""
+    labels = {c.page_label for p in config.portfolio for c in p.confluence if c.source == source.name and c.page_label}
+    return {"charter_labels": sorted(labels)}
+
+
+TOOL = Tool("confluence", _sources, _client, extract_confluence, ConfluenceState, held_state, _options)

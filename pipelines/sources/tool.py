@@ -1,0 +1,40 @@
+"""The contract a PM tool fulfils to be synced: one `Tool` per package under `pipelines/sources/`.
+
+Generic code (the extract assets, the loader's state mirror) reaches a tool only through this
+record, so it never names one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from models.config import PmhubConfig
+from pipelines.extract.common import ExtractResult, SourceState
+from pipelines.warehouse import HeldState
+
+
+def _no_options(_config: PmhubConfig, _source: Any) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A tool's sources in the config, how to reach one and extract it, and what it remembers.
+
+    sources: the configured sources of this tool. client: (source id, source config) → the
+    connector client. extract: (source config, client, state, landing writer, **options) → what it
+    landed. state: the typed incremental state its extract starts from, read back from the state
+    file. held_state: the query that rebuilds that state from the warehouse after each load.
+    options: what the portfolio asks of one source beyond its own config (keyword arguments of
+    `extract`).
+    """
+
+    name: str
+    sources: Callable[[PmhubConfig], list[Any]]
+    client: Callable[[str, Any], Any]
+    extract: Callable[..., ExtractResult]
+    state: type[SourceState]
+    held_state: HeldState
+    options: Callable[[PmhubConfig, Any], dict[str, Any]] = _no_options
