@@ -17,7 +17,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,32 +25,19 @@ from typing import Any, BinaryIO
 
 from connectors import json_codec
 
-RAW_ENTITIES = (
-    "jira_fields",
-    "jira_statuses",
-    "jira_projects",
-    "jira_boards",
-    "jira_sprints",
-    "jira_issues",
-    "jira_issue_histories",
-    "jira_issue_tombstones",
-    "jira_worklogs",
-    "jira_worklog_deletions",
-    "trello_boards",
-    "trello_lists",
-    "trello_cards",
-    "trello_card_tombstones",
-    "trello_actions",
-    "trello_members",
-    "trello_custom_fields",
-    "trello_labels",
-    "trello_checklists",
-    "confluence_spaces",
-    "confluence_pages",
-    "confluence_page_tombstones",
-    "confluence_page_versions",
-    "confluence_page_labels",
-)
+
+@dataclass(frozen=True)
+class RawEntity:
+    """One kind of API object a tool lands, loaded into the raw table `raw.<name>`.
+
+    indexed: whether the table keeps a primary key on (source_id, id). Tables of millions of small
+    rows go without: an in-memory index over them would cost more than the rows, and the loader
+    keeps one row per (source_id, id) itself.
+    """
+
+    name: str
+    indexed: bool = True
+
 
 MANIFEST = "manifest.json"
 
@@ -65,6 +52,8 @@ class LandingWriter:
 
     root: Path
     source_id: str
+    # the names of the raw entities this source's tool lands (RawEntity.name)
+    entities: Collection[str]
     batch_id: str = ""
     # Files are cut at this size so the loader's work per statement stays bounded at any site size.
     max_file_bytes: int = 16 * 1024 * 1024
@@ -93,8 +82,8 @@ class LandingWriter:
         container: str | Callable[[Mapping[str, Any]], object] | None = None,
     ) -> int:
         """Append records of one entity; `container` is a fixed id or read from each record."""
-        if entity not in RAW_ENTITIES:
-            raise ValueError(f"unknown landing entity {entity!r}")
+        if entity not in self.entities:
+            raise ValueError(f"unknown landing entity {entity!r} for {self.source_id}")
         written = 0
         for record in records:
             record_id = str(key(record))
@@ -177,9 +166,12 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def entity_files(batch: Path, entity: str) -> list[Path]:
-    """The parts of one entity in a batch, in the order they were written."""
-    return sorted(batch.glob(f"{entity}.*.ndjson"))
+def entity_files(batch: Path) -> dict[str, list[Path]]:
+    """The parts of each entity in a batch, in the order they were written."""
+    files: dict[str, list[Path]] = {}
+    for part in sorted(batch.glob("*.ndjson")):
+        files.setdefault(part.name.split(".", 1)[0], []).append(part)
+    return files
 
 
 def keys_file(part: Path) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -20,8 +21,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.history_migration import split_embedded_histories
-from pipelines.landing import RAW_ENTITIES, complete_batches, entity_files, keys_file, read_manifest
+from pipelines.landing import RawEntity, complete_batches, entity_files, keys_file, read_manifest
 from pipelines.meta_tables import table_exists
 
 SCHEMAS = ("raw", "meta", "stage", "core", "mart")
@@ -34,6 +34,8 @@ _META_DDL = (
         source_id VARCHAR NOT NULL, cursor_key VARCHAR NOT NULL, value VARCHAR NOT NULL,
         batch_id VARCHAR NOT NULL, PRIMARY KEY (source_id, cursor_key))""",
 )
+
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 
 _RAW_COLUMNS = (
     "{'seq': 'BIGINT', 'source_id': 'VARCHAR', 'id': 'VARCHAR', 'container': 'VARCHAR', "
@@ -84,25 +86,43 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         conn.close()
 
 
-# Raw tables of millions of small rows get no primary-key index: an in-memory index over them would
-# cost more than the rows, and the loader keeps one row per (source_id, id) itself.
-_UNINDEXED = frozenset({"jira_issue_histories"})
+@dataclass(frozen=True)
+class Migration:
+    """What brings a warehouse built by an earlier version to the current raw shape: `apply` is
+    called with the connection and whether `table` (a raw table) was new, i.e. nothing to move."""
+
+    table: str
+    apply: Callable[[duckdb.DuckDBPyConnection, bool], None]
 
 
-def ensure_base_schema(conn: duckdb.DuckDBPyConnection) -> None:
+@dataclass(frozen=True)
+class RawSchema:
+    """The raw tables of every registered tool (`pipelines.sources.RAW_SCHEMA`) and their migrations."""
+
+    entities: tuple[RawEntity, ...]
+    migrations: tuple[Migration, ...] = ()
+
+    def names(self) -> list[str]:
+        return [e.name for e in self.entities]
+
+
+def ensure_base_schema(conn: duckdb.DuckDBPyConnection, raw: RawSchema) -> None:
     for schema in SCHEMAS:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for ddl in _META_DDL:
         conn.execute(ddl)
-    fresh = not table_exists(conn, "raw", "jira_issues")
-    for entity in RAW_ENTITIES:
-        key = "" if entity in _UNINDEXED else ", PRIMARY KEY (source_id, id)"
+    new = {m.table for m in raw.migrations if not table_exists(conn, "raw", m.table)}
+    for entity in raw.entities:
+        if not _IDENTIFIER.fullmatch(entity.name):
+            raise ValueError(f"raw entity name {entity.name!r} is not a plain identifier")
+        key = ", PRIMARY KEY (source_id, id)" if entity.indexed else ""
         conn.execute(
-            f"""CREATE TABLE IF NOT EXISTS raw.{entity} (
+            f"""CREATE TABLE IF NOT EXISTS raw.{entity.name} (
                 source_id VARCHAR NOT NULL, id VARCHAR NOT NULL, container VARCHAR, updated VARCHAR,
                 batch_id VARCHAR NOT NULL, payload JSON{key})"""
         )
-    split_embedded_histories(conn, fresh)
+    for migration in raw.migrations:
+        migration.apply(conn, migration.table in new)
 
 
 @dataclass(frozen=True)
@@ -112,9 +132,9 @@ class LoadResult:
     records: int
 
 
-def load_batches(conn: duckdb.DuckDBPyConnection, landing: Path) -> LoadResult:
+def load_batches(conn: duckdb.DuckDBPyConnection, landing: Path, raw: RawSchema) -> LoadResult:
     """Apply every committed landing batch not yet applied, oldest first, one transaction each."""
-    ensure_base_schema(conn)
+    ensure_base_schema(conn, raw)
     applied = skipped = records = 0
     for batch in complete_batches(landing):
         manifest = read_manifest(batch)
@@ -125,7 +145,7 @@ def load_batches(conn: duckdb.DuckDBPyConnection, landing: Path) -> LoadResult:
             continue
         conn.execute("BEGIN TRANSACTION")
         try:
-            count = _apply_batch(conn, batch, manifest)
+            count = _apply_batch(conn, batch, manifest, raw)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -137,13 +157,21 @@ def load_batches(conn: duckdb.DuckDBPyConnection, landing: Path) -> LoadResult:
     return LoadResult(applied, skipped, records)
 
 
-def _apply_batch(conn: duckdb.DuckDBPyConnection, batch: Path, manifest: dict[str, Any]) -> int:
+def _apply_batch(conn: duckdb.DuckDBPyConnection, batch: Path, manifest: dict[str, Any], raw: RawSchema) -> int:
     batch_id = str(manifest["batch_id"])
     source_id = str(manifest["source_id"])
-    for entity, file in ((e, f) for e in RAW_ENTITIES for f in entity_files(batch, e)):
-        if file.stat().st_size == 0:
-            continue
-        _apply_part(conn, entity, file, source_id, batch_id)
+    parts = entity_files(batch)
+    # A batch with data no registered tool declares (landed by another version) is not applied:
+    # skipping its files would lose them, and the batch stays for a version that knows them.
+    if unknown := sorted(set(parts) - set(raw.names())):
+        raise ValueError(
+            f"landing batch {batch.name} holds entities no registered tool declares: {', '.join(unknown)}; "
+            "it is kept for a pmhub version that knows them"
+        )
+    for entity in raw.names():
+        for file in parts.get(entity, []):
+            if file.stat().st_size > 0:
+                _apply_part(conn, entity, file, source_id, batch_id)
     conn.execute("DROP TABLE IF EXISTS incoming_keys")
     conn.execute("DROP TABLE IF EXISTS superseded")
     total = sum(int(n) for n in manifest["counts"].values())
@@ -189,7 +217,7 @@ def _apply_part(conn: duckdb.DuckDBPyConnection, entity: str, file: Path, source
     )
     # Delete and append rather than INSERT OR REPLACE: that updates rows in place, and the
     # next checkpoint then rewrites every row group touched (seconds for 1% of 100,000 issues).
-    # entity is one of RAW_ENTITIES.
+    # entity is a declared raw entity, checked to be an identifier when its table was created.
     conn.execute(
         f"DELETE FROM raw.{entity} WHERE source_id = ? AND id IN (SELECT id FROM incoming_keys)",  # noqa: S608
         [source_id],

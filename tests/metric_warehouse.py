@@ -10,6 +10,7 @@ from datetime import date, datetime
 import duckdb
 
 from models.config import PmhubConfig, Project
+from pipelines.sources import RAW_SCHEMA
 from pipelines.transform import build_core, build_marts, prepare_meta
 from pipelines.warehouse import ensure_base_schema
 
@@ -28,7 +29,7 @@ class MetricWarehouse:
     @classmethod
     def empty(cls, project_ids: Sequence[str], as_of: date) -> MetricWarehouse:
         conn = duckdb.connect()
-        ensure_base_schema(conn)
+        ensure_base_schema(conn, RAW_SCHEMA)
         config = PmhubConfig(portfolio=[Project(id=p, name=p.title()) for p in project_ids])
         prepare_meta(conn, config, as_of)
         build_core(conn, config, as_of)

@@ -32,7 +32,7 @@ def _land_source(
     source_id = f"{tool.name}:{source.name}"
     progress.info("extracting %s…", source_id)
     client = tool.client(source_id, source)
-    writer = LandingWriter(pmhub.landing(), source_id)
+    writer = LandingWriter(pmhub.landing(), source_id, tool.entity_names())
     try:
         result = tool.extract(
             source, client, tool.state.from_json(state.get(source_id), pmhub.full_refresh), writer,

@@ -10,7 +10,7 @@ from pipelines.defs.extract_assets import confluence_landing, jira_landing, trel
 from pipelines.defs.resources import PmhubResource
 from pipelines.progress import progress
 from pipelines.publish import publish_snapshot, published_file
-from pipelines.sources import TOOLS
+from pipelines.sources import RAW_SCHEMA, TOOLS
 from pipelines.transform import build_core, build_marts
 from pipelines.warehouse import connect, extract_state, load_batches, write_extract_state
 
@@ -30,7 +30,7 @@ def raw_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     warehouse = pmhub.warehouse_file()
     progress.info("loading landing batches into %s…", warehouse.name)
     with connect(warehouse) as conn:
-        result = load_batches(conn, pmhub.landing())
+        result = load_batches(conn, pmhub.landing(), RAW_SCHEMA)
         state = extract_state(conn, [tool.held_state for tool in TOOLS.values()])
     write_extract_state(warehouse, state)
     return dg.MaterializeResult(

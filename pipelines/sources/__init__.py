@@ -5,5 +5,12 @@ from __future__ import annotations
 
 from pipelines.sources import confluence, jira, trello
 from pipelines.sources.tool import Tool
+from pipelines.warehouse import RawSchema
 
 TOOLS: dict[str, Tool] = {t.name: t for t in (jira.TOOL, trello.TOOL, confluence.TOOL)}
+
+# Every raw table of every tool, created and loaded by the generic loader.
+RAW_SCHEMA = RawSchema(
+    entities=tuple(e for t in TOOLS.values() for e in t.raw_entities),
+    migrations=tuple(m for t in TOOLS.values() for m in t.migrations),
+)

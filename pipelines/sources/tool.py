@@ -12,7 +12,8 @@ from typing import Any
 
 from models.config import PmhubConfig
 from pipelines.extract.common import ExtractResult, SourceState
-from pipelines.warehouse import HeldState
+from pipelines.landing import RawEntity
+from pipelines.warehouse import HeldState, Migration
 
 
 def _no_options(_config: PmhubConfig, _source: Any) -> dict[str, Any]:
@@ -27,8 +28,10 @@ class Tool:
     connector client. extract: (source config, client, state, landing writer, **options) → what it
     landed. state: the typed incremental state its extract starts from, read back from the state
     file. held_state: the query that rebuilds that state from the warehouse after each load.
-    options: what the portfolio asks of one source beyond its own config (keyword arguments of
-    `extract`).
+    raw_entities: the kinds of object its extract lands, each loaded into `raw.<name>` (names
+    start with the tool's name). options: what the portfolio asks of one source beyond its own
+    config (keyword arguments of `extract`). migrations: what moves an older warehouse's raw
+    tables of this tool to their current shape.
     """
 
     name: str
@@ -37,4 +40,9 @@ class Tool:
     extract: Callable[..., ExtractResult]
     state: type[SourceState]
     held_state: HeldState
+    raw_entities: tuple[RawEntity, ...]
     options: Callable[[PmhubConfig, Any], dict[str, Any]] = _no_options
+    migrations: tuple[Migration, ...] = ()
+
+    def entity_names(self) -> frozenset[str]:
+        return frozenset(e.name for e in self.raw_entities)

@@ -6,9 +6,14 @@ from typing import Any
 
 from connectors.confluence import ConfluenceClient
 from models.config import ConfluenceSource, PmhubConfig
+from pipelines.landing import RawEntity
 from pipelines.sources.confluence.extract import extract_confluence
 from pipelines.sources.confluence.state import ConfluenceState, held_state
 from pipelines.sources.tool import Tool
+
+RAW_ENTITIES = tuple(
+    RawEntity(f"confluence_{kind}") for kind in ("spaces", "pages", "page_tombstones", "page_versions", "page_labels")
+)
 
 
 def _sources(config: PmhubConfig) -> list[ConfluenceSource]:
@@ -25,4 +30,13 @@ def _options(config: PmhubConfig, source: ConfluenceSource) -> dict[str, Any]:
     return {"charter_labels": sorted(labels)}
 
 
-TOOL = Tool("confluence", _sources, _client, extract_confluence, ConfluenceState, held_state, _options)
+TOOL = Tool(
+    name="confluence",
+    sources=_sources,
+    client=_client,
+    extract=extract_confluence,
+    state=ConfluenceState,
+    held_state=held_state,
+    raw_entities=RAW_ENTITIES,
+    options=_options,
+)

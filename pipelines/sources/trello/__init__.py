@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from connectors.trello import TrelloClient
 from models.config import PmhubConfig, TrelloSource
+from pipelines.landing import RawEntity
 from pipelines.sources.tool import Tool
 from pipelines.sources.trello.extract import extract_trello
 from pipelines.sources.trello.state import TrelloState, held_state
+
+RAW_ENTITIES = tuple(
+    RawEntity(f"trello_{kind}")
+    for kind in (
+        "boards",
+        "lists",
+        "cards",
+        "card_tombstones",
+        "actions",
+        "members",
+        "custom_fields",
+        "labels",
+        "checklists",
+    )
+)
 
 
 def _sources(config: PmhubConfig) -> list[TrelloSource]:
@@ -19,4 +35,12 @@ def _client(source_id: str, s: TrelloSource) -> TrelloClient:
     )
 
 
-TOOL = Tool("trello", _sources, _client, extract_trello, TrelloState, held_state)
+TOOL = Tool(
+    name="trello",
+    sources=_sources,
+    client=_client,
+    extract=extract_trello,
+    state=TrelloState,
+    held_state=held_state,
+    raw_entities=RAW_ENTITIES,
+)
