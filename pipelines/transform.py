@@ -29,10 +29,12 @@ from models.fields import (
     story_point_candidates,
 )
 from models.schema import CORE_TABLES, MART_TABLES
+from models.stage_contract import STAGE_CONTRACT
 from pipelines.forecast import write_forecast
 from pipelines.meta_tables import replace_meta_table, table_exists
 from pipelines.parsed import parse_sql, refresh_parsed, select_raw_rows
 from pipelines.schema_drift import record_schema_changes
+from pipelines.sources import TOOLS
 from pipelines.trello_meta import unmapped_list_problems, write_trello_meta
 
 MACROS = (
@@ -78,9 +80,23 @@ class TransformReport:
     problems: list[str] = field(default_factory=list)
 
 
-def _sql_files(layer: str) -> list[tuple[str, str]]:
+def _sql_files(layer: str) -> list[tuple[str, str, str]]:
+    """(name, path for messages, SQL) of a layer's files in run order: the generic ones and, for
+    the stage layer, each tool's own (`Tool.stage_sql`), interleaved by file name."""
     folder = resources.files("pipelines") / "sql" / layer
-    return sorted((f.name, f.read_text(encoding="utf-8")) for f in folder.iterdir() if f.name.endswith(".sql"))
+    files = [(f.name, f"pipelines/sql/{layer}/{f.name}", f) for f in folder.iterdir() if f.name.endswith(".sql")]
+    if layer == "stage":
+        for tool in TOOLS.values():
+            files += [(name, f"{tool.package.replace('.', '/')}/sql/stage/{name}", f) for name, f in tool.stage_sql()]
+    return sorted((name, where, f.read_text(encoding="utf-8")) for name, where, f in files)
+
+
+def create_stage_contract(conn: duckdb.DuckDBPyConnection) -> None:
+    """Empty the common stage tables (`models.stage_contract`) for the tools' stage SQL to fill."""
+    conn.execute("DROP TABLE IF EXISTS stage.items")  # what stage.work_items replaced: no stale copy stays
+    for table, model in STAGE_CONTRACT.items():
+        conn.execute(f"DROP TABLE IF EXISTS stage.{table}")
+        conn.execute(table_ddl("stage", table, model))
 
 
 def ensure_contract_tables(conn: duckdb.DuckDBPyConnection) -> None:
@@ -197,9 +213,9 @@ def stage_jira_issues(conn: duckdb.DuckDBPyConnection, texts: dict[str, str]) ->
 def _run_layer(conn: duckdb.DuckDBPyConnection, layer: str, tables: dict[str, Any], report: TransformReport) -> None:
     incremental = False
     files = _sql_files(layer)
-    for name, sql in files:
+    for name, where, sql in files:
         if name == next(iter(_PAYLOAD_STAGES)) and layer == "stage":
-            incremental = stage_jira_issues(conn, dict(files))
+            incremental = stage_jira_issues(conn, {n: text for n, _where, text in files})
             report.rows["stage.incremental"] = int(incremental)
         table = name.split("_", 1)[1].removesuffix(".sql")
         try:
@@ -214,7 +230,7 @@ def _run_layer(conn: duckdb.DuckDBPyConnection, layer: str, tables: dict[str, An
                 conn.execute(f"ALTER TABLE stage.{kept}__kept RENAME TO {kept}")
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]
-            raise TransformError(f"pipelines/sql/{layer}/{name}: {first}") from exc
+            raise TransformError(f"{where}: {first}") from exc
 
 
 def prepare_meta(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> TransformReport:
@@ -405,6 +421,7 @@ def build_core(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date
         report = prepare_meta(conn, config, as_of)
         ensure_contract_tables(conn)
         refresh_parsed(conn, "stage.jira_worklogs", "raw.jira_worklogs", parse_sql("jira_worklogs"))
+        create_stage_contract(conn)
         _run_layer(conn, "stage", {}, report)
         _run_layer(conn, "core", CORE_TABLES, report)
         report.problems += _budgets(conn)

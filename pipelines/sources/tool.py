@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from models.config import PmhubConfig
@@ -29,7 +31,9 @@ class Tool:
     landed. state: the typed incremental state its extract starts from, read back from the state
     file. held_state: the query that rebuilds that state from the warehouse after each load.
     raw_entities: the kinds of object its extract lands, each loaded into `raw.<name>` (names
-    start with the tool's name). options: what the portfolio asks of one source beyond its own
+    start with the tool's name). package: the tool's package, whose `sql/stage/*.sql` turn its raw
+    tables into rows of the common stage contract (`models.stage_contract`); they run interleaved
+    with the generic stage files by file name. options: what the portfolio asks of one source beyond its own
     config (keyword arguments of `extract`). migrations: what moves an older warehouse's raw
     tables of this tool to their current shape.
     """
@@ -41,8 +45,14 @@ class Tool:
     state: type[SourceState]
     held_state: HeldState
     raw_entities: tuple[RawEntity, ...]
+    package: str
     options: Callable[[PmhubConfig, Any], dict[str, Any]] = _no_options
     migrations: tuple[Migration, ...] = ()
 
     def entity_names(self) -> frozenset[str]:
         return frozenset(e.name for e in self.raw_entities)
+
+    def stage_sql(self) -> list[tuple[str, Traversable]]:
+        """The tool's stage SQL files by name."""
+        folder = resources.files(self.package) / "sql" / "stage"
+        return [(f.name, f) for f in folder.iterdir() if f.name.endswith(".sql")] if folder.is_dir() else []

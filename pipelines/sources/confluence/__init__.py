@@ -38,5 +38,6 @@ TOOL = Tool(
     state=ConfluenceState,
     held_state=held_state,
     raw_entities=RAW_ENTITIES,
+    package=__name__,
     options=_options,
 )

@@ -42,5 +42,6 @@ TOOL = Tool(
     state=JiraState,
     held_state=held_state,
     raw_entities=RAW_ENTITIES,
+    package=__name__,
     migrations=(Migration("jira_issues", split_embedded_histories),),
 )

@@ -43,4 +43,5 @@ TOOL = Tool(
     state=TrelloState,
     held_state=held_state,
     raw_entities=RAW_ENTITIES,
+    package=__name__,
 )

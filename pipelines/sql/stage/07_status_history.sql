@@ -7,7 +7,7 @@ WITH numbered AS (
 SELECT i.item_id, i.created_at AS valid_from,
        CASE WHEN f.item_id IS NULL THEN i.status ELSE f.from_status END AS status,
        CASE WHEN f.item_id IS NULL THEN i.status_category ELSE f.from_category END AS category
-FROM stage.items i
+FROM stage.work_items i
 LEFT JOIN numbered f ON f.item_id = i.item_id AND f.n = 1
 UNION ALL
 SELECT item_id, changed_at, to_status, to_category FROM numbered;
