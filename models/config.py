@@ -296,6 +296,20 @@ class PmhubConfig(_Strict):
             for c in p.confluence:
                 if c.source not in confluence:
                     raise ValueError(f"portfolio {p.id}: confluence source {c.source!r} is not in sources.confluence")
+        # A work item belongs to one project: a Jira project or Trello board named by two would be
+        # counted in both, or (as a shared space is) in neither. Spaces hold documents and may be shared.
+        owners: dict[tuple[str, str, str], str] = {}
+        for p in self.portfolio:
+            refs = [("jira", j.site, j.project) for j in p.jira] + [("trello", t.source, t.board) for t in p.trello]
+            for ref in refs:
+                first = owners.setdefault(ref, p.id)
+                if first != p.id:
+                    tool, source, container = ref
+                    kind = "project" if tool == "jira" else "board"
+                    raise ValueError(
+                        f"portfolio: {tool} {kind} {container!r} of {source!r} is in projects {first!r} and {p.id!r}; "
+                        "its items can belong to one project only"
+                    )
         return self
 
 

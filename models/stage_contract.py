@@ -1,4 +1,4 @@
-"""The common stage contract: what every tool's stage SQL produces, and all that core SQL reads of it.
+"""The common stage contract: what every tool's stage SQL produces, and what core SQL reads of it.
 
 Each tool turns its raw objects into rows of these tables with its own SQL
 (`pipelines/sources/<tool>/sql/stage/`); the generic stage, core and mart SQL read only these tables,
@@ -79,9 +79,81 @@ class StagePointsEvent(_Row):
     to_points: float | None
 
 
+class StageContainer(_Row):
+    """What holds work items or documents: a Jira project, a Trello board, a Confluence space.
+
+    A container belongs to the portfolio project that names it by `container_ref` in the config;
+    one that several projects name (a shared PMO space) belongs to none of them as a whole.
+    """
+
+    container_id: str = Field(description="<source_id>:<kind>:<external_id>, e.g. jira:acme:project:10000")
+    source_id: str
+    tool: str
+    external_id: str
+    key: str | None = Field(description="the human key (Jira project key, Trello short link, space key)")
+    name: str | None
+    container_ref: str | None = Field(description="the container as the config's portfolio names it; NULL: never")
+
+
+class StagePerson(_Row):
+    """An account seen in a source (as assignee, author, worklog owner, member…); may repeat, with
+    the names it was seen under: core keeps one row per person, with the greatest name."""
+
+    person_id: str = Field(description="<source_id>:<kind>:<account id>")
+    source_id: str
+    external_id: str
+    display_name: str | None
+
+
+class StageWorklog(_Row):
+    """Time logged on a synced work item (deleted ones flagged)."""
+
+    worklog_id: str
+    item_id: str
+    person_id: str | None
+    started_at: datetime
+    hours: float
+    is_deleted: bool
+
+
+class StageDocument(_Row):
+    """A page of a documentation tool. `charter_project_id` is the project whose charter it is, when
+    the config names it so; otherwise the page belongs to its container's project."""
+
+    document_id: str
+    source_id: str
+    container_id: str
+    charter_project_id: str | None
+    title: str
+    version: int | None
+    updated_at: datetime | None
+    url: str | None
+    is_deleted: bool
+    deleted_at: datetime | None
+
+
+class StageSprint(_Row):
+    """An iteration of a tool that runs them (a Jira sprint), once per id."""
+
+    sprint_id: str
+    source_id: str
+    board_id: str | None = Field(description="container_id-like id of the board that runs it")
+    name: str | None
+    state: str | None = Field(description="future / active / closed")
+    start_at: datetime | None
+    end_at: datetime | None
+    completed_at: datetime | None
+    goal: str | None
+
+
 # stage table name → model, in the order they are created.
 STAGE_CONTRACT: dict[str, type[BaseModel]] = {
+    "containers": StageContainer,
     "work_items": StageWorkItem,
     "status_events": StageStatusEvent,
     "points_events": StagePointsEvent,
+    "people": StagePerson,
+    "worklogs": StageWorklog,
+    "documents": StageDocument,
+    "sprints": StageSprint,
 }

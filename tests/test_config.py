@@ -96,3 +96,28 @@ def test_yaml_syntax_error_names_line():
 def test_http_url_allowed_for_sandbox_and_proxies():
     text = BASE.replace("https://acme.atlassian.net/wiki", "http://127.0.0.1:8765/wiki")
     assert parse_config(text, ENV).sources.confluence[0].url == "http://127.0.0.1:8765/wiki"
+
+
+SECOND_PROJECT = """
+  - id: borealis
+    name: Borealis
+    confluence: [{source: acme, space: PMO, page_title: "Borealis charter"}]
+"""
+APOLLO_END = "    budget: {bac: 250000, currency: EUR, start: 2026-01-05, end: 2026-06-30}\n"
+
+
+def test_a_shared_space_is_allowed_but_a_jira_project_or_trello_board_in_two_projects_is_not():
+    shared_space = BASE.replace(APOLLO_END, APOLLO_END + SECOND_PROJECT)
+    assert [p.id for p in parse_config(shared_space, ENV).portfolio] == ["apollo", "borealis"]
+    for doubled, says in (
+        (
+            "    jira: [{site: acme, project: APL}]\n",
+            "jira project 'APL' of 'acme' is in projects 'apollo' and 'borealis'",
+        ),
+        (
+            "    trello: [{source: main, board: 5f1a2b3c4d5e6f7a8b9c0d1e}]\n",
+            "trello board '5f1a2b3c4d5e6f7a8b9c0d1e' of 'main' is in projects 'apollo' and 'borealis'",
+        ),
+    ):
+        with pytest.raises(ConfigError, match=says):
+            parse_config(BASE.replace(APOLLO_END, APOLLO_END + SECOND_PROJECT + doubled), ENV, origin="pmhub.yaml")

@@ -1,6 +1,2 @@
-SELECT source_id || ':sprint:' || id AS sprint_id, source_id,
-       source_id || ':board:' || coalesce(payload ->> '$.originBoardId', container) AS board_id,
-       payload ->> '$.name' AS name, payload ->> '$.state' AS state,
-       pmhub_ts(payload ->> '$.startDate') AS start_at, pmhub_ts(payload ->> '$.endDate') AS end_at,
-       pmhub_ts(payload ->> '$.completeDate') AS completed_at, payload ->> '$.goal' AS goal
-FROM raw.jira_sprints
+-- Every sprint of the tools that run them.
+SELECT sprint_id, source_id, board_id, name, state, start_at, end_at, completed_at, goal FROM stage.sprints
