@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from connectors.confluence import ConfluenceClient
 from connectors.errors import ApiError
-from connectors.jira import JiraClient
-from connectors.trello import TrelloClient
 from models.config import PmhubConfig
 from pipelines.config_file import empty_config_notes, load_config
+from pipelines.sources import TOOLS
 
 
 def _probe(name: str, probe: Callable[[], str]) -> tuple[bool, str]:
@@ -23,42 +22,10 @@ def _probe(name: str, probe: Callable[[], str]) -> tuple[bool, str]:
 def check_sources(config: PmhubConfig) -> list[tuple[bool, str]]:
     """One (ok, line) per source: can we authenticate, and see what the config names?"""
     results = []
-    for j in config.sources.jira:
-        jira = JiraClient.from_credentials(
-            f"jira:{j.name}", j.url, j.email.get_secret_value(), j.token.get_secret_value(), max_attempts=2
-        )
-
-        def jira_probe(jira: JiraClient = jira, wanted: list[str] | None = j.projects) -> str:
-            me = jira.myself()
-            seen = [p["key"] for p in jira.iter_projects(wanted)]
-            missing = sorted(set(wanted or ()) - set(seen))
-            gap = f"; NOT visible: {', '.join(missing)}" if missing else ""
-            return f"signed in as {me.get('displayName')}, {len(seen)} projects visible{gap}"
-
-        results.append(_probe(f"jira:{j.name}", jira_probe))
-    for t in config.sources.trello:
-        trello = TrelloClient.from_credentials(
-            f"trello:{t.name}", t.url, key=t.key.get_secret_value(), token=t.token.get_secret_value(), max_attempts=2
-        )
-
-        def trello_probe(trello: TrelloClient = trello, wanted: list[str] | None = t.boards) -> str:
-            me = trello.me()
-            seen = [b["id"] for b in trello.iter_boards(wanted)]
-            return f"signed in as {me.get('fullName') or me.get('username')}, {len(seen)} boards visible"
-
-        results.append(_probe(f"trello:{t.name}", trello_probe))
-    for c in config.sources.confluence:
-        conf = ConfluenceClient.from_credentials(
-            f"confluence:{c.name}", c.url, c.email.get_secret_value(), c.token.get_secret_value(), max_attempts=2
-        )
-
-        def conf_probe(conf: ConfluenceClient = conf, wanted: list[str] | None = c.spaces) -> str:
-            seen = [s["key"] for s in conf.iter_spaces(wanted)]
-            missing = sorted(set(wanted or ()) - set(seen))
-            gap = f"; NOT visible: {', '.join(missing)}" if missing else ""
-            return f"{len(seen)} spaces visible{gap}"
-
-        results.append(_probe(f"confluence:{c.name}", conf_probe))
+    for tool in TOOLS.values():
+        for source in tool.sources(config):
+            source_id = f"{tool.name}:{source.name}"
+            results.append(_probe(source_id, partial(tool.probe, source_id, source)))
     return results
 
 

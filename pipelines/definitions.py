@@ -11,14 +11,14 @@ import dagster as dg
 
 from models.config import Schedule
 from pipelines.defs.checks import CHECKS
-from pipelines.defs.extract_assets import confluence_landing, jira_landing, trello_landing
+from pipelines.defs.extract_assets import EXTRACT_ASSETS
 from pipelines.defs.jobs import sync_job
 from pipelines.defs.resources import PmhubResource
 from pipelines.defs.schedules import nightly_schedule, schedule_from_env
 from pipelines.defs.sensors import RUN_LOG_SENSORS
 from pipelines.defs.warehouse_assets import core_tables, mart_tables, published_snapshot, raw_tables
 
-ASSETS = [jira_landing, trello_landing, confluence_landing, raw_tables, core_tables, mart_tables, published_snapshot]
+ASSETS = [*EXTRACT_ASSETS.values(), raw_tables, core_tables, mart_tables, published_snapshot]
 
 
 def build_definitions(pmhub: PmhubResource, schedule: Schedule | None = None) -> dg.Definitions:

@@ -17,7 +17,7 @@ import pytest
 from models.config import ConfigError, Schedule, parse_config
 from pipelines.cli import main
 from pipelines.definitions import build_definitions
-from pipelines.defs.extract_assets import jira_landing
+from pipelines.defs.extract_assets import EXTRACT_ASSETS
 from pipelines.defs.resources import PmhubResource
 from pipelines.defs.schedules import SCHEDULE_NAME, nightly_schedule, schedule_from_env
 from pipelines.defs.sensors import run_log_failure, run_log_success
@@ -203,7 +203,7 @@ def test_success_sensor_writes_the_figures_of_the_sources_the_run_selected(
     config = _config(tmp_path, portfolio, sandbox)
     monkeypatch.setenv("PMHUB_CONFIG", str(config))
     with dg.instance_for_test() as instance:
-        run = _run_in_instance(instance, config, selection=[jira_landing.key])
+        run = _run_in_instance(instance, config, selection=[EXTRACT_ASSETS["jira"].key])
         assert run.status == dg.DagsterRunStatus.SUCCESS
         context = dg.build_run_status_sensor_context(
             sensor_name="run_log_success",

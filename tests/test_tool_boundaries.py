@@ -53,3 +53,14 @@ def test_stage_files_run_in_one_order_whatever_tool_they_come_from():
     assert names == sorted(names) and len(names) == len(set(names))
     assert names.index("05_jira_work_items.sql") < names.index("07_status_history.sql")
     assert names.index("05_trello_work_items.sql") < names.index("07_status_history.sql")
+
+
+def test_generic_python_imports_no_tool_package_or_connector():
+    """Generic modules reach a tool only through the registry (`pipelines.sources.TOOLS`)."""
+    root = Path(__file__).parents[1] / "pipelines"
+    generic = [*root.glob("*.py"), *(root / "defs").glob("*.py"), *(root / "extract").glob("*.py")]
+    tool_import = re.compile(
+        r"^(?:from|import) (?:pipelines\.sources|connectors)\.(" + "|".join([*TOOLS, "msproject"]) + r")\b", re.M
+    )
+    importing = sorted(str(f.relative_to(root)) for f in generic if tool_import.search(f.read_text()))
+    assert importing == []

@@ -84,22 +84,15 @@ def land_tool(pmhub: PmhubResource, tool: Tool) -> dg.MaterializeResult[None]:
     )
 
 
-@dg.asset(group_name=EXTRACT_GROUP, kinds={"jira"})
-def jira_landing(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
-    """Issues with full changelogs, worklogs, boards, sprints and field metadata of every Jira site."""
-    return land_tool(pmhub, TOOLS["jira"])
+def landing_asset(tool: Tool) -> dg.AssetsDefinition:
+    """The extract asset of one tool, `<tool>_landing`, described by the tool package's docstring."""
+
+    @dg.asset(name=f"{tool.name}_landing", group_name=EXTRACT_GROUP, kinds={tool.name}, description=tool.summary)
+    def landing(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
+        return land_tool(pmhub, tool)
+
+    return landing
 
 
-@dg.asset(group_name=EXTRACT_GROUP, kinds={"trello"})
-def trello_landing(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
-    """Lists, cards (archived too), members and the full action history of every Trello board."""
-    return land_tool(pmhub, TOOLS["trello"])
-
-
-@dg.asset(group_name=EXTRACT_GROUP, kinds={"confluence"})
-def confluence_landing(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
-    """Spaces and pages (storage format) of every Confluence site, charter pages included."""
-    return land_tool(pmhub, TOOLS["confluence"])
-
-
-EXTRACT_ASSETS = {"jira": jira_landing, "trello": trello_landing, "confluence": confluence_landing}
+# tool name → its extract asset, in registry order
+EXTRACT_ASSETS = {name: landing_asset(tool) for name, tool in TOOLS.items()}

@@ -6,7 +6,7 @@ import time
 
 import dagster as dg
 
-from pipelines.defs.extract_assets import confluence_landing, jira_landing, trello_landing
+from pipelines.defs.extract_assets import EXTRACT_ASSETS
 from pipelines.defs.resources import PmhubResource
 from pipelines.progress import progress
 from pipelines.publish import publish_snapshot, published_file
@@ -20,7 +20,7 @@ WRITER_POOL = "duckdb_writer"
 
 @dg.asset(
     group_name="warehouse",
-    deps=[jira_landing, trello_landing, confluence_landing],
+    deps=list(EXTRACT_ASSETS.values()),
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )

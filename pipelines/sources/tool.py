@@ -6,6 +6,7 @@ record, so it never names one.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -30,6 +31,8 @@ class Tool:
     connector client. extract: (source config, client, state, landing writer, **options) → what it
     landed. state: the typed incremental state its extract starts from, read back from the state
     file. held_state: the query that rebuilds that state from the warehouse after each load.
+    probe: (source id, source config) → one line on what the credentials can see (`pmhub check`);
+    raises ApiError when they cannot.
     raw_entities: the kinds of object its extract lands, each loaded into `raw.<name>` (names
     start with the tool's name). package: the tool's package, whose `sql/stage/*.sql` turn its raw
     tables into rows of the common stage contract (`models.stage_contract`); they run interleaved
@@ -44,10 +47,17 @@ class Tool:
     extract: Callable[..., ExtractResult]
     state: type[SourceState]
     held_state: HeldState
+    probe: Callable[[str, Any], str]
     raw_entities: tuple[RawEntity, ...]
     package: str
     options: Callable[[PmhubConfig, Any], dict[str, Any]] = _no_options
     migrations: tuple[Migration, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        """What the tool's extract lands, from its package docstring (the extract asset's description)."""
+        package = importlib.import_module(self.package)
+        return (package.__doc__ or self.name).strip()
 
     def entity_names(self) -> frozenset[str]:
         return frozenset(e.name for e in self.raw_entities)

@@ -20,8 +20,18 @@ def _sources(config: PmhubConfig) -> list[ConfluenceSource]:
     return list(config.sources.confluence)
 
 
-def _client(source_id: str, s: ConfluenceSource) -> ConfluenceClient:
-    return ConfluenceClient.from_credentials(source_id, s.url, s.email.get_secret_value(), s.token.get_secret_value())
+def _client(source_id: str, s: ConfluenceSource, **http: Any) -> ConfluenceClient:
+    return ConfluenceClient.from_credentials(
+        source_id, s.url, s.email.get_secret_value(), s.token.get_secret_value(), **http
+    )
+
+
+def _probe(source_id: str, s: ConfluenceSource) -> str:
+    """List the spaces the config names (`pmhub check`)."""
+    seen = [space["key"] for space in _client(source_id, s, max_attempts=2).iter_spaces(s.spaces)]
+    missing = sorted(set(s.spaces or ()) - set(seen))
+    gap = f"; NOT visible: {', '.join(missing)}" if missing else ""
+    return f"{len(seen)} spaces visible{gap}"
 
 
 def _options(config: PmhubConfig, source: ConfluenceSource) -> dict[str, Any]:
@@ -37,6 +47,7 @@ TOOL = Tool(
     extract=extract_confluence,
     state=ConfluenceState,
     held_state=held_state,
+    probe=_probe,
     raw_entities=RAW_ENTITIES,
     package=__name__,
     options=_options,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from connectors.jira import JiraClient
 from models.config import JiraSource, PmhubConfig
 from pipelines.landing import RawEntity
@@ -30,8 +32,18 @@ def _sources(config: PmhubConfig) -> list[JiraSource]:
     return list(config.sources.jira)
 
 
-def _client(source_id: str, s: JiraSource) -> JiraClient:
-    return JiraClient.from_credentials(source_id, s.url, s.email.get_secret_value(), s.token.get_secret_value())
+def _client(source_id: str, s: JiraSource, **http: Any) -> JiraClient:
+    return JiraClient.from_credentials(source_id, s.url, s.email.get_secret_value(), s.token.get_secret_value(), **http)
+
+
+def _probe(source_id: str, s: JiraSource) -> str:
+    """Sign in and list the projects the config names (`pmhub check`)."""
+    jira = _client(source_id, s, max_attempts=2)
+    me = jira.myself()
+    seen = [p["key"] for p in jira.iter_projects(s.projects)]
+    missing = sorted(set(s.projects or ()) - set(seen))
+    gap = f"; NOT visible: {', '.join(missing)}" if missing else ""
+    return f"signed in as {me.get('displayName')}, {len(seen)} projects visible{gap}"
 
 
 TOOL = Tool(
@@ -41,6 +53,7 @@ TOOL = Tool(
     extract=extract_jira,
     state=JiraState,
     held_state=held_state,
+    probe=_probe,
     raw_entities=RAW_ENTITIES,
     package=__name__,
     migrations=(Migration("jira_issues", split_embedded_histories),),

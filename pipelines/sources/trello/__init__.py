@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from connectors.trello import TrelloClient
 from models.config import PmhubConfig, TrelloSource
 from pipelines.landing import RawEntity
@@ -29,10 +31,18 @@ def _sources(config: PmhubConfig) -> list[TrelloSource]:
     return list(config.sources.trello)
 
 
-def _client(source_id: str, s: TrelloSource) -> TrelloClient:
+def _client(source_id: str, s: TrelloSource, **http: Any) -> TrelloClient:
     return TrelloClient.from_credentials(
-        source_id, s.url, key=s.key.get_secret_value(), token=s.token.get_secret_value()
+        source_id, s.url, key=s.key.get_secret_value(), token=s.token.get_secret_value(), **http
     )
+
+
+def _probe(source_id: str, s: TrelloSource) -> str:
+    """Sign in and list the boards the config names (`pmhub check`)."""
+    trello = _client(source_id, s, max_attempts=2)
+    me = trello.me()
+    seen = [b["id"] for b in trello.iter_boards(s.boards)]
+    return f"signed in as {me.get('fullName') or me.get('username')}, {len(seen)} boards visible"
 
 
 TOOL = Tool(
@@ -42,6 +52,7 @@ TOOL = Tool(
     extract=extract_trello,
     state=TrelloState,
     held_state=held_state,
+    probe=_probe,
     raw_entities=RAW_ENTITIES,
     package=__name__,
 )
