@@ -15,7 +15,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.schema import StatusCategory
+from models.schema import Sprint, StatusCategory, Worklog
 
 
 class _Row(BaseModel):
@@ -105,17 +105,6 @@ class StagePerson(_Row):
     display_name: str | None
 
 
-class StageWorklog(_Row):
-    """Time logged on a synced work item (deleted ones flagged)."""
-
-    worklog_id: str
-    item_id: str
-    person_id: str | None
-    started_at: datetime
-    hours: float
-    is_deleted: bool
-
-
 class StageDocument(_Row):
     """A page of a documentation tool. `charter_project_id` is the project whose charter it is, when
     the config names it so; otherwise the page belongs to its container's project."""
@@ -132,20 +121,6 @@ class StageDocument(_Row):
     deleted_at: datetime | None
 
 
-class StageSprint(_Row):
-    """An iteration of a tool that runs them (a Jira sprint), once per id."""
-
-    sprint_id: str
-    source_id: str
-    board_id: str | None = Field(description="container_id-like id of the board that runs it")
-    name: str | None
-    state: str | None = Field(description="future / active / closed")
-    start_at: datetime | None
-    end_at: datetime | None
-    completed_at: datetime | None
-    goal: str | None
-
-
 # stage table name → model, in the order they are created.
 STAGE_CONTRACT: dict[str, type[BaseModel]] = {
     "containers": StageContainer,
@@ -153,7 +128,8 @@ STAGE_CONTRACT: dict[str, type[BaseModel]] = {
     "status_events": StageStatusEvent,
     "points_events": StagePointsEvent,
     "people": StagePerson,
-    "worklogs": StageWorklog,
+    # core.worklogs and core.sprints hold these rows as they are: their analyst models serve here too
+    "worklogs": Worklog,
     "documents": StageDocument,
-    "sprints": StageSprint,
+    "sprints": Sprint,
 }
