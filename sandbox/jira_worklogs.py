@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sandbox.jira_draft import IssueDraft
@@ -46,17 +46,19 @@ def draw_worklog_times(
     return started, seconds, created
 
 
-def make_worklogs(
+def worklogs_by_issue(
     rng: random.Random,
     drafts: Sequence[IssueDraft],
     team: Sequence[str],
     now: datetime,
     seq: itertools.count[int],
+    count: Callable[[IssueDraft, float], int],
+    edited: Callable[[datetime], datetime],
 ) -> dict[int, list[Worklog]]:
     """Worklogs per issue number, with provisional ids (site-wide ids are assigned later).
 
-    About one worklog every two working days of active work; one issue in twenty is a heavy one
-    with 21-30 worklogs, more than the 20 Jira embeds in an issue's `worklog` field.
+    `count` says how many an issue gets from its days of active work; `edited` when a worklog
+    created at a time was last updated. Each profile (demo, realistic) gives its own.
     """
     result: dict[int, list[Worklog]] = {}
     for draft in drafts:
@@ -64,17 +66,38 @@ def make_worklogs(
         if not intervals:
             continue
         days = sum((end - start).total_seconds() for start, end in intervals) / 86400
-        count = max(1, round(days / 2 * rng.uniform(0.6, 1.4)))
-        if rng.random() < 0.05:
-            count = rng.randrange(21, 31)
         logs = []
-        for _ in range(count):
+        for _ in range(count(draft, days)):
             started, seconds, created = draw_worklog_times(rng, intervals, now)
-            updated = between(rng, created, now - _SECOND) if rng.random() < 0.1 else created
+            updated = edited(created)
             author = draft.assignee if draft.assignee and rng.random() < 0.8 else rng.choice(team)
             logs.append(Worklog(next(seq), 0, author, started, seconds, created, updated, rng.choice(WORK_COMMENTS)))
-        result[draft.num] = sorted(logs, key=lambda w: (w.started, w.id))
+        if logs:
+            result[draft.num] = sorted(logs, key=lambda w: (w.started, w.id))
     return result
+
+
+def make_worklogs(
+    rng: random.Random,
+    drafts: Sequence[IssueDraft],
+    team: Sequence[str],
+    now: datetime,
+    seq: itertools.count[int],
+) -> dict[int, list[Worklog]]:
+    """The demo profile's worklogs (see `worklogs_by_issue`).
+
+    About one worklog every two working days of active work; one issue in twenty is a heavy one
+    with 21-30 worklogs, more than the 20 Jira embeds in an issue's `worklog` field.
+    """
+
+    def count(_draft: IssueDraft, days: float) -> int:
+        usual = max(1, round(days / 2 * rng.uniform(0.6, 1.4)))
+        return rng.randrange(21, 31) if rng.random() < 0.05 else usual
+
+    def edited(created: datetime) -> datetime:
+        return between(rng, created, now - _SECOND) if rng.random() < 0.1 else created
+
+    return worklogs_by_issue(rng, drafts, team, now, seq, count, edited)
 
 
 def add_noise(rng: random.Random, drafts: Sequence[IssueDraft], team: Sequence[str], now: datetime) -> None:

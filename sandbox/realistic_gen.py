@@ -19,7 +19,7 @@ from sandbox.gen_text import issue_summary
 from sandbox.jira_catalog import EPIC
 from sandbox.jira_draft import IssueDraft
 from sandbox.jira_sim import ESTIMATED_SHARE, estimate
-from sandbox.jira_worklogs import WORK_COMMENTS, draw_worklog_times
+from sandbox.jira_worklogs import worklogs_by_issue
 from sandbox.model import Worklog
 from sandbox.timefmt import between, midnight
 
@@ -93,25 +93,16 @@ def realistic_worklogs(
     now: datetime,
     seq: itertools.count[int],
 ) -> dict[int, list[Worklog]]:
-    """Worklogs per issue number, with provisional ids (site-wide ids are assigned later)."""
-    result: dict[int, list[Worklog]] = {}
-    for draft in drafts:
-        intervals = [(start, end or now) for start, end in draft.work_intervals if start is not None]
-        if not intervals:
-            continue
-        days = sum((end - start).total_seconds() for start, end in intervals) / 86400
-        count = _count(rng, days)
-        if draft.issue_type == EPIC and rng.random() < 0.7:  # time is mostly logged on the epic's children
-            count = 0
-        if not count:
-            continue
-        logs = []
-        for _ in range(count):
-            started, seconds, created = draw_worklog_times(rng, intervals, now)
-            updated = created
-            if rng.random() < 0.08:
-                updated = min(created + timedelta(minutes=int(rng.expovariate(1 / 600)) + 1), now - _SECOND)
-            author = draft.assignee if draft.assignee and rng.random() < 0.8 else rng.choice(team)
-            logs.append(Worklog(next(seq), 0, author, started, seconds, created, updated, rng.choice(WORK_COMMENTS)))
-        result[draft.num] = sorted(logs, key=lambda w: (w.started, w.id))
-    return result
+    """The realistic profile's worklogs (see `worklogs_by_issue`): long-tailed counts per issue."""
+
+    def count(draft: IssueDraft, days: float) -> int:
+        usual = _count(rng, days)
+        # time is mostly logged on the epic's children
+        return 0 if draft.issue_type == EPIC and rng.random() < 0.7 else usual
+
+    def edited(created: datetime) -> datetime:
+        if rng.random() < 0.08:
+            return min(created + timedelta(minutes=int(rng.expovariate(1 / 600)) + 1), now - _SECOND)
+        return created
+
+    return worklogs_by_issue(rng, drafts, team, now, seq, count, edited)
