@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -20,19 +22,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    SecretStr,
     ValidationError,
-    field_validator,
+    create_model,
     model_validator,
 )
 
-from models.fields import CUSTOM_FIELD_ID
-
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
-_TRELLO_ID = re.compile(r"^[0-9a-fA-F]{24}$")
-# Confluence stores labels lower-cased, without spaces; quotes, commas and brackets would end a CQL value.
-_PAGE_LABEL = re.compile(r"^[^\sA-Z\"'\\(),:]{1,255}$")
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -40,7 +35,7 @@ class ConfigError(ValueError):
     """A config that cannot be used; the message is one actionable line."""
 
 
-def _check(pattern: re.Pattern[str], what: str) -> AfterValidator:
+def matching(pattern: re.Pattern[str], what: str) -> AfterValidator:
     def validate(value: str) -> str:
         if not pattern.fullmatch(value):
             raise ValueError(f"{what} {value!r} is not allowed (expected {pattern.pattern})")
@@ -49,13 +44,12 @@ def _check(pattern: re.Pattern[str], what: str) -> AfterValidator:
     return AfterValidator(validate)
 
 
-Name = Annotated[str, _check(_NAME, "name")]
-ProjectKey = Annotated[str, _check(_PROJECT_KEY, "Jira project key")]
-TrelloId = Annotated[str, _check(_TRELLO_ID, "Trello board id")]
-ListCategoryName = Literal["todo", "in_progress", "done"]
+Name = Annotated[str, matching(_NAME, "name")]
 
 
-class _Strict(BaseModel):
+class ConfigSection(BaseModel):
+    """A config section: unknown keys are errors (a typo is not silently ignored), values frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     @model_validator(mode="before")
@@ -78,85 +72,54 @@ def _http_url(value: str) -> str:
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 
 
-class JiraSource(_Strict):
-    """One Jira Cloud site reached with an API token (HTTP Basic email:token)."""
+class SourceConfig(ConfigSection):
+    """What every configured source of every tool has: a name, unique within its tool, that makes
+    its source id `<tool>:<name>`. Each tool's package subclasses it with what reaching it takes."""
 
     name: Name
-    url: HttpUrl
-    email: SecretStr
-    token: SecretStr
-    projects: list[ProjectKey] | None = None
-    story_points_field: str | None = None
-    overlap_hours: float = Field(default=12.0, ge=0, le=24 * 30)
 
-    @field_validator("story_points_field")
-    @classmethod
-    def _field_id(cls, value: str | None) -> str | None:
-        if value is not None and not CUSTOM_FIELD_ID.fullmatch(value):
-            raise ValueError(f"story_points_field {value!r} must look like customfield_10016")
-        return value
+    def location(self) -> str | None:
+        """Where the source is read from (a base URL), for `meta.cfg_sources`; None if nowhere single."""
+        return None
 
 
-class TrelloSource(_Strict):
-    """One Trello member's token plus the API key it belongs to."""
+class ContainerLink(ConfigSection):
+    """A portfolio project's link to one container (a Jira project, a Trello board, a plan…) of one
+    configured source. Each tool's package subclasses it with the field names its users write."""
 
-    name: Name
-    url: HttpUrl = "https://api.trello.com"
-    key: SecretStr
-    token: SecretStr
-    boards: list[TrelloId] | None = None
-    done_lists: list[str] | None = None
-    # List name → todo / in_progress / done; wins over every rule (models.trello_lists).
-    list_categories: dict[str, ListCategoryName] | None = None
+    # The keys users write: which source (`site` for Jira), and which container in it ("project",
+    # "board", "space", "plan"); the latter also names the container in messages.
+    source_key: ClassVar[str] = "source"
+    container_key: ClassVar[str]
+    # A container whose items can belong to one project only (work items would be counted twice);
+    # False for containers of documents, which projects may share.
+    exclusive: ClassVar[bool] = True
 
+    def source_name(self) -> str:
+        """The `name` of the configured source this link points into."""
+        return str(getattr(self, self.source_key))
 
-class ConfluenceSource(_Strict):
-    """One Confluence Cloud site (`.../wiki`) or gateway base, HTTP Basic email:token."""
-
-    name: Name
-    url: HttpUrl
-    email: SecretStr
-    token: SecretStr
-    spaces: list[Name] | None = None
+    def container(self) -> str:
+        """The container's id as the tool's stage rows give it (`stage.containers.container_ref`)."""
+        return str(getattr(self, self.container_key))
 
 
-class Sources(_Strict):
-    jira: list[JiraSource] = []
-    trello: list[TrelloSource] = []
-    confluence: list[ConfluenceSource] = []
+@dataclass(frozen=True)
+class ToolConfig:
+    """How one tool appears in the config: a list of `source` under `sources.<name>`, and a list of
+    `link` under `<name>` in each portfolio project. Registered by the tool's package."""
+
+    name: str
+    label: str  # as people write it: "Jira", "Microsoft Project"
+    source: type[SourceConfig]
+    link: type[ContainerLink]
 
 
-class JiraRef(_Strict):
-    site: Name
-    project: ProjectKey
-
-
-class TrelloRef(_Strict):
-    source: Name
-    board: TrelloId
-
-
-class ConfluenceRef(_Strict):
-    """A project's Confluence space, and which of its pages is the charter: named by title, or the
-    one page that carries `page_label`."""
-
-    source: Name
-    space: Name
-    page_title: str | None = None
-    page_label: Annotated[str, _check(_PAGE_LABEL, "Confluence page label")] | None = None
-
-    @model_validator(mode="after")
-    def _one_charter(self) -> ConfluenceRef:
-        if self.page_title is not None and self.page_label is not None:
-            raise ValueError("name the charter page by page_title or by page_label, not both")
-        return self
-
-
-class Budget(_Strict):
+class Budget(ConfigSection):
     """A budget given in config; it wins over one parsed from a charter page."""
 
     bac: float = Field(gt=0)
-    currency: Annotated[str, _check(re.compile(r"^[A-Z]{3}$"), "currency")]
+    currency: Annotated[str, matching(re.compile(r"^[A-Z]{3}$"), "currency")]
     start: date
     end: date
     # Set for a sprint-planned release (AgileEVM): PV then grows by one sprint's share per closed sprint.
@@ -169,25 +132,33 @@ class Budget(_Strict):
         return self
 
 
-class Project(_Strict):
+class Project(ConfigSection):
     """A PMO project: the containers in every tool that together make it up."""
 
     id: Name
     name: str = Field(min_length=1, max_length=200)
-    jira: list[JiraRef] = []
-    trello: list[TrelloRef] = []
-    confluence: list[ConfluenceRef] = []
     budget: Budget | None = None
 
+    def links(self, tool: str) -> list[ContainerLink]:
+        """The project's links into `tool` (a field per registered tool, see `config_model`)."""
+        return list(getattr(self, tool, ()))
 
-class Rates(_Strict):
+
+class Sources(ConfigSection):
+    """The configured sources of every tool: a list field per registered tool (`config_model`)."""
+
+    def of(self, tool: str) -> list[SourceConfig]:
+        return list(getattr(self, tool, ()))
+
+
+class Rates(ConfigSection):
     """Cost of one logged hour, in each project's budget currency."""
 
     default_hourly: float = Field(default=0.0, ge=0)
     people: dict[str, float] = {}
 
 
-class Settings(_Strict):
+class Settings(ConfigSection):
     """Metric and sync knobs that have sensible defaults."""
 
     velocity_sprints: int = Field(default=3, ge=1, le=50)
@@ -254,15 +225,18 @@ def _time_zone(value: str) -> str:
     return value
 
 
-class Schedule(_Strict):
+TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
+
+
+class Schedule(ConfigSection):
     """When the nightly sync runs in Dagster: a cron expression read in `timezone` (IANA name), so
     02:00 stays 02:00 local time across daylight-saving changes."""
 
     cron: Annotated[str, AfterValidator(_cron)] = "0 2 * * *"
-    timezone: Annotated[str, AfterValidator(_time_zone)] = "UTC"
+    timezone: TimeZoneName = "UTC"
 
 
-class PmhubConfig(_Strict):
+class PmhubConfig(ConfigSection):
     """The whole config file, after `${VAR}` substitution and cross-reference checks."""
 
     warehouse: str = "pmhub.duckdb"
@@ -272,45 +246,57 @@ class PmhubConfig(_Strict):
     settings: Settings = Settings()
     schedule: Schedule = Schedule()
 
+    # The tools this config model knows, in registration order (set by `config_model`).
+    tools: ClassVar[tuple[ToolConfig, ...]] = ()
+
     @model_validator(mode="after")
     def _references(self) -> PmhubConfig:
-        for tool in ("jira", "trello", "confluence"):
-            names = [s.name for s in getattr(self.sources, tool)]
+        for tool in self.tools:
+            names = [s.name for s in self.sources.of(tool.name)]
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
-                raise ValueError(f"sources.{tool}: duplicate source name {dupes[0]!r}")
+                raise ValueError(f"sources.{tool.name}: duplicate source name {dupes[0]!r}")
         ids = [p.id for p in self.portfolio]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"portfolio: duplicate project id {dupes[0]!r}")
-        jira = {s.name for s in self.sources.jira}
-        trello = {s.name for s in self.sources.trello}
-        confluence = {s.name for s in self.sources.confluence}
-        for p in self.portfolio:
-            for j in p.jira:
-                if j.site not in jira:
-                    raise ValueError(f"portfolio {p.id}: jira site {j.site!r} is not in sources.jira")
-            for t in p.trello:
-                if t.source not in trello:
-                    raise ValueError(f"portfolio {p.id}: trello source {t.source!r} is not in sources.trello")
-            for c in p.confluence:
-                if c.source not in confluence:
-                    raise ValueError(f"portfolio {p.id}: confluence source {c.source!r} is not in sources.confluence")
-        # A work item belongs to one project: a Jira project or Trello board named by two would be
-        # counted in both, or (as a shared space is) in neither. Spaces hold documents and may be shared.
+        # A work item belongs to one project: a container named by two would be counted in both, or
+        # (as a shared Confluence space is) in neither. Containers of documents may be shared.
         owners: dict[tuple[str, str, str], str] = {}
         for p in self.portfolio:
-            refs = [("jira", j.site, j.project) for j in p.jira] + [("trello", t.source, t.board) for t in p.trello]
-            for ref in refs:
-                first = owners.setdefault(ref, p.id)
-                if first != p.id:
-                    tool, source, container = ref
-                    kind = "project" if tool == "jira" else "board"
-                    raise ValueError(
-                        f"portfolio: {tool} {kind} {container!r} of {source!r} is in projects {first!r} and {p.id!r}; "
-                        "its items can belong to one project only"
-                    )
+            for tool in self.tools:
+                known = {s.name for s in self.sources.of(tool.name)}
+                for link in p.links(tool.name):
+                    source = link.source_name()
+                    if source not in known:
+                        raise ValueError(
+                            f"portfolio {p.id}: {tool.name} {link.source_key} {source!r} is not in sources.{tool.name}"
+                        )
+                    if not link.exclusive:
+                        continue
+                    first = owners.setdefault((tool.name, source, link.container()), p.id)
+                    if first != p.id:
+                        raise ValueError(
+                            f"portfolio: {tool.name} {link.container_key} {link.container()!r} of {source!r} is in "
+                            f"projects {first!r} and {p.id!r}; its items can belong to one project only"
+                        )
         return self
+
+
+@cache
+def config_model(tools: tuple[ToolConfig, ...]) -> type[PmhubConfig]:
+    """The config model that knows `tools`: `sources.<tool>` and each project's `<tool>` links."""
+    # Field types built at run time: (list of the tool's model, default empty list) per tool.
+    source_fields: dict[str, Any] = {t.name: (list.__class_getitem__(t.source), []) for t in tools}
+    link_fields: dict[str, Any] = {t.name: (list.__class_getitem__(t.link), []) for t in tools}
+    sources: type[Sources] = create_model("Sources", __base__=Sources, **source_fields)
+    project: type[Project] = create_model("Project", __base__=Project, **link_fields)
+    portfolio: Any = list.__class_getitem__(project)
+    model: type[PmhubConfig] = create_model(
+        "PmhubConfig", __base__=PmhubConfig, sources=(sources, sources()), portfolio=(portfolio, [])
+    )
+    model.tools = tools
+    return model
 
 
 def substitute_env(value: Any, env: Mapping[str, str], missing: list[str]) -> Any:
@@ -363,8 +349,11 @@ def validation_error(exc: ValidationError, origin: str, within: str = "") -> Con
     return ConfigError(f"{origin}: {loc}: {first['msg']}{more}")
 
 
-def parse_config(text: str, env: Mapping[str, str], origin: str = "config") -> PmhubConfig:
-    """Parse config YAML text, substituting `${VAR}` from `env`; raise ConfigError on any problem."""
+def parse_config(
+    text: str, env: Mapping[str, str], tools: tuple[ToolConfig, ...], origin: str = "config"
+) -> PmhubConfig:
+    """Parse config YAML text for the registered `tools`, substituting `${VAR}` from `env`; raise
+    ConfigError on any problem."""
     tree = parse_tree(text, origin)
     missing: list[str] = []
     resolved = substitute_env(tree, env, missing)
@@ -372,6 +361,6 @@ def parse_config(text: str, env: Mapping[str, str], origin: str = "config") -> P
         names = ", ".join(sorted(set(missing)))
         raise ConfigError(f"{origin}: environment variable {names} is not set (referenced as ${{...}})")
     try:
-        return PmhubConfig.model_validate(resolved)
+        return config_model(tools).model_validate(resolved)
     except ValidationError as exc:
         raise validation_error(exc, origin) from None

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 StatusCategory = Literal["todo", "in_progress", "done"]
+IterationBasis = Literal["sprint", "iso_week"]
 
 
 class _Row(BaseModel):
@@ -24,12 +25,12 @@ class _Row(BaseModel):
 
 
 class Source(_Row):
-    """One configured source (a Jira site, a Trello token, a Confluence site)."""
+    """One configured source (a Jira site, a Trello token, a Confluence site, a folder of plans…)."""
 
     source_id: str = Field(description="tool:name, e.g. jira:acme")
-    tool: Literal["jira", "trello", "confluence"]
+    tool: str = Field(description="the tool's name as the config writes it: jira, trello, confluence, …")
     name: str
-    base_url: str
+    base_url: str | None = Field(description="where the source is read from; NULL for a source of files")
 
 
 class Project(_Row):
@@ -49,6 +50,10 @@ class Container(_Row):
     key: str | None
     name: str | None
     project_id: str | None = Field(description="NULL when the container is synced but in no project")
+    config_ref: str | None = Field(description="how a portfolio project names it in the config; NULL: it cannot")
+    iteration_basis: IterationBasis | None = Field(
+        description="what velocity counts its items in: the tool's sprints, or ISO weeks; NULL: it holds no work items"
+    )
 
 
 class Person(_Row):

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.schema import Sprint, StatusCategory, Worklog
+from models.schema import IterationBasis, Sprint, StatusCategory, Worklog
 
 
 class _Row(BaseModel):
@@ -93,6 +93,10 @@ class StageContainer(_Row):
     key: str | None = Field(description="the human key (Jira project key, Trello short link, space key)")
     name: str | None
     container_ref: str | None = Field(description="the container as the config's portfolio names it; NULL: never")
+    iteration_basis: IterationBasis | None = Field(
+        description="'sprint' when velocity counts the tool's sprints (stage.sprints), 'iso_week' when it "
+        "counts items done per ISO week (a tool without sprints), NULL for containers of documents"
+    )
 
 
 class StagePerson(_Row):

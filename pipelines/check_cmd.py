@@ -31,11 +31,8 @@ def check_sources(config: PmhubConfig) -> list[tuple[bool, str]]:
 
 def run_check(config_path: Path) -> tuple[bool, list[str]]:
     config = load_config(config_path)
-    lines = [
-        f"ok    config {config_path}: {len(config.portfolio)} projects, "
-        f"{len(config.sources.jira)} Jira, {len(config.sources.trello)} Trello, "
-        f"{len(config.sources.confluence)} Confluence sources"
-    ]
+    counts = ", ".join(f"{len(tool.sources(config))} {tool.config.label}" for tool in TOOLS.values())
+    lines = [f"ok    config {config_path}: {len(config.portfolio)} projects, {counts} sources"]
     # Not failures: a config starts without sources or projects, and `pmhub sync` runs on it.
     lines += [f"note  {note}" for note in empty_config_notes(config, config_path)]
     results = check_sources(config)

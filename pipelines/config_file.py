@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from models.config import ConfigError, PmhubConfig, parse_config
+from pipelines.sources import TOOLS, ConfigModel
 
 
 def read_config_text(path: str | Path) -> str:
@@ -22,7 +23,12 @@ def read_config_text(path: str | Path) -> str:
 
 def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> PmhubConfig:
     """Parse the config file; ConfigError (one line) when it is missing or invalid."""
-    return parse_config(read_config_text(path), os.environ if env is None else env, origin=str(path))
+    return parse_config_text(read_config_text(path), os.environ if env is None else env, origin=str(path))
+
+
+def parse_config_text(text: str, env: Mapping[str, str], origin: str = "config") -> PmhubConfig:
+    """Parse config YAML text for every registered tool; ConfigError (one line) on any problem."""
+    return parse_config(text, env, ConfigModel.tools, origin)
 
 
 def warehouse_path(config_path: str | Path, config: PmhubConfig, override: str | Path | None) -> Path:
@@ -33,15 +39,12 @@ def warehouse_path(config_path: str | Path, config: PmhubConfig, override: str |
     return path if path.is_absolute() else (Path(config_path).resolve().parent / path)
 
 
-_TOOL_NAMES = {"jira": "Jira", "trello": "Trello", "confluence": "Confluence"}
-
-
-def empty_config_notes(config: PmhubConfig, origin: str | Path, tools: Sequence[str] = tuple(_TOOL_NAMES)) -> list[str]:
+def empty_config_notes(config: PmhubConfig, origin: str | Path, tools: Sequence[str] = tuple(TOOLS)) -> list[str]:
     """What a config leaves with nothing to do, in one line: no source of the `tools` a run covers
     to extract, else no portfolio project for the marts. Neither is an error: a new config starts so."""
     notes: list[str] = []
-    if not any(getattr(config.sources, tool) for tool in tools):
-        names = [_TOOL_NAMES[t] for t in tools]
+    if not any(config.sources.of(tool) for tool in tools):
+        names = [TOOLS[t].config.label for t in tools]
         listed = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         notes.append(f"{origin}: no {listed} source configured, nothing to extract (add them under `sources:`)")
     elif not config.portfolio:

@@ -28,8 +28,8 @@ from models.config import (
     validation_error,
 )
 from pipelines.config_file import read_config_text, warehouse_path
+from pipelines.sources import TOOLS
 
-TOOLS = ("jira", "trello", "confluence")
 M = TypeVar("M", bound=BaseModel)
 
 

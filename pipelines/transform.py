@@ -1,8 +1,9 @@
 """Build `core.*` and `mart.*` inside DuckDB from `raw.*` and the config.
 
-The few decisions that need Python (which custom field holds story points, which Trello list means
-done, what a charter page's budget says) are made here and written to `meta.*` tables with how they
-were made; everything else is SQL in `pipelines/sql/`, run in file order. Contract tables are created
+The few decisions that need Python (which custom field holds story points, which list means done)
+are made by each tool's `prepare` step (`pipelines.sources.<tool>`), what a charter page's budget
+says is read here; all are written to `meta.*` tables with how they were made. Everything else is
+SQL: the tools' stage SQL and `pipelines/sql/`, run in file order. Contract tables are created
 from `models.schema`, so a column can only be added, never silently lost.
 """
 
@@ -20,14 +21,6 @@ import duckdb
 from models.charter import CharterError, parse_charter
 from models.config import PmhubConfig
 from models.ddl import column_names, table_ddl
-from models.fields import (
-    CUSTOM_FIELD_ID,
-    FieldMapping,
-    FieldResolutionError,
-    choose_story_points,
-    resolve_sprint,
-    story_point_candidates,
-)
 from models.schema import CORE_TABLES, MART_TABLES
 from models.stage_contract import STAGE_CONTRACT
 from pipelines.forecast import write_forecast
@@ -35,7 +28,6 @@ from pipelines.meta_tables import replace_meta_table, table_exists
 from pipelines.parsed import parse_sql, refresh_parsed, select_raw_rows
 from pipelines.schema_drift import record_schema_changes
 from pipelines.sources import TOOLS
-from pipelines.trello_meta import unmapped_list_problems, write_trello_meta
 
 MACROS = (
     r"""CREATE OR REPLACE TEMP MACRO pmhub_ts(s) AS
@@ -240,8 +232,15 @@ def prepare_meta(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: da
     conn.execute("CREATE SCHEMA IF NOT EXISTS meta")
     conn.execute("CREATE SCHEMA IF NOT EXISTS stage")
     _config_tables(conn, config, as_of)
-    report.problems += _field_mapping(conn, config)
-    report.problems += write_trello_meta(conn, config)
+    replace_meta_table(
+        conn,
+        "field_mapping",
+        "source_id VARCHAR, project_key VARCHAR, purpose VARCHAR, field_id VARCHAR, field_name VARCHAR, "
+        "matched_by VARCHAR",
+        [],
+    )
+    for tool in TOOLS.values():
+        report.problems += tool.prepare(conn, config)
     return report
 
 
@@ -269,24 +268,22 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
         ],
     )
     replace_meta_table(conn, "cfg_rates", "person_ext VARCHAR, hourly DOUBLE", list(config.rates.people.items()))
-    sources = [(f"jira:{j.name}", "jira", j.name, j.url) for j in config.sources.jira]
-    sources += [(f"trello:{t.name}", "trello", t.name, t.url) for t in config.sources.trello]
-    sources += [(f"confluence:{c.name}", "confluence", c.name, c.url) for c in config.sources.confluence]
+    sources = [
+        (f"{tool.name}:{s.name}", tool.name, s.name, s.location())
+        for tool in config.tools
+        for s in config.sources.of(tool.name)
+    ]
     replace_meta_table(conn, "cfg_sources", "source_id VARCHAR, tool VARCHAR, name VARCHAR, base_url VARCHAR", sources)
     replace_meta_table(
         conn, "cfg_projects", "project_id VARCHAR, name VARCHAR", [(p.id, p.name) for p in config.portfolio]
     )
     refs: list[tuple[Any, ...]] = []
-    charters: list[tuple[Any, ...]] = []
     budgets: list[tuple[Any, ...]] = []
     for p in config.portfolio:
-        refs += [(p.id, "jira", f"jira:{j.site}", j.project) for j in p.jira]
-        refs += [(p.id, "trello", f"trello:{t.source}", t.board) for t in p.trello]
-        refs += [(p.id, "confluence", f"confluence:{c.source}", c.space) for c in p.confluence]
-        charters += [
-            (p.id, f"confluence:{c.source}", c.space, c.page_title, c.page_label)
-            for c in p.confluence
-            if c.page_title or c.page_label
+        refs += [
+            (p.id, tool.name, f"{tool.name}:{link.source_name()}", link.container())
+            for tool in config.tools
+            for link in p.links(tool.name)
         ]
         if p.budget:
             b = p.budget
@@ -294,123 +291,9 @@ def _config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: 
     replace_meta_table(conn, "cfg_containers", "project_id VARCHAR, tool VARCHAR, source_id VARCHAR, ref VARCHAR", refs)
     replace_meta_table(
         conn,
-        "cfg_charters",
-        "project_id VARCHAR, source_id VARCHAR, space_key VARCHAR, page_title VARCHAR, page_label VARCHAR",
-        charters,
-    )
-    replace_meta_table(
-        conn,
         "cfg_budgets",
         "project_id VARCHAR, currency VARCHAR, bac DOUBLE, start_date DATE, end_date DATE, planned_sprints INTEGER",
         budgets,
-    )
-
-
-def _field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> list[str]:
-    """Story-points field per (site, project) and Sprint field per site, with how each was chosen;
-    returns the fields that could not be resolved (also in meta.field_problems).
-
-    meta.field_mapping records the decisions; meta.issue_fields spells them out per (site, project)
-    so the SQL that reads 100,000 payloads joins on plain equality.
-    """
-    rows: list[tuple[Any, ...]] = []
-    per_project: list[tuple[Any, ...]] = []
-    problems: list[tuple[str, str | None, str]] = []
-    site_fields = {
-        site.name: [
-            json.loads(r[0])
-            for r in conn.execute(
-                "SELECT payload FROM raw.jira_fields WHERE source_id = ? ORDER BY id", [f"jira:{site.name}"]
-            ).fetchall()
-        ]
-        for site in config.sources.jira
-    }
-    _refresh_point_fields(conn, [str(c["id"]) for f in site_fields.values() for c in story_point_candidates(f)])
-    for site in config.sources.jira:
-        source_id = f"jira:{site.name}"
-        fields = site_fields[site.name]
-        if not fields:
-            continue  # never synced (e.g. `--only trello`): nothing of this site to model
-        values = _story_point_values(conn, source_id, story_point_candidates(fields))
-        sprint = resolve_sprint(fields)
-        sprint_id = sprint.field_id if sprint else None
-        if sprint:
-            rows.append(_mapping_row(source_id, None, sprint))
-        # An unresolved story-points field leaves that project's points NULL and is recorded, so the
-        # blocking check `story_points_resolved` stops the marts and names it; the load still succeeds.
-        site_choice: FieldMapping | None = None
-        if site.story_points_field:
-            try:
-                site_choice = choose_story_points(fields, site.story_points_field, source_id)
-                rows.append(_mapping_row(source_id, None, site_choice))
-            except FieldResolutionError as exc:
-                problems.append((source_id, None, str(exc)))
-        for project, counts in values.items():
-            choice = site_choice
-            if not site.story_points_field:
-                try:
-                    choice = choose_story_points(fields, None, f"{source_id} project {project}", counts)
-                    rows.append(_mapping_row(source_id, project, choice))
-                except FieldResolutionError as exc:
-                    problems.append((source_id, project, str(exc)))
-            per_project.append((source_id, project, choice.field_id if choice else None, sprint_id))
-    replace_meta_table(
-        conn,
-        "field_mapping",
-        "source_id VARCHAR, project_key VARCHAR, purpose VARCHAR, field_id VARCHAR, field_name VARCHAR, "
-        "matched_by VARCHAR",
-        rows,
-    )
-    replace_meta_table(
-        conn,
-        "issue_fields",
-        "source_id VARCHAR, project_key VARCHAR, story_points_field VARCHAR, sprint_field VARCHAR",
-        per_project,
-    )
-    replace_meta_table(conn, "field_problems", "source_id VARCHAR, project_key VARCHAR, problem VARCHAR", problems)
-    return [problem for _source, _project, problem in problems]
-
-
-def _mapping_row(source_id: str, project: str | None, m: FieldMapping) -> tuple[Any, ...]:
-    return (source_id, project, m.purpose, m.field_id, m.field_name, m.matched_by)
-
-
-def _story_point_values(
-    conn: duckdb.DuckDBPyConnection, source_id: str, candidates: list[Any]
-) -> dict[str, dict[str, int]]:
-    """Per project key: how many issues hold a value in each candidate field (every project listed)."""
-    field_ids = [str(c["id"]) for c in candidates]
-    out: dict[str, dict[str, int]] = {
-        str(project): {}
-        for (project,) in conn.execute(
-            "SELECT DISTINCT project_key FROM stage.jira_issue_point_fields WHERE source_id = ?", [source_id]
-        ).fetchall()
-    }
-    for project, field_id, n in conn.execute(
-        """SELECT project_key, field_id, count(*)
-           FROM (SELECT project_key, unnest(valued_fields) AS field_id
-                 FROM stage.jira_issue_point_fields WHERE source_id = ?)
-           WHERE list_contains(?, field_id)
-           GROUP BY 1, 2""",
-        [source_id, field_ids],
-    ).fetchall():
-        out[str(project)][str(field_id)] = int(n)
-    return out
-
-
-def _refresh_point_fields(conn: duckdb.DuckDBPyConnection, field_ids: list[str]) -> None:
-    """Keep `stage.jira_issue_point_fields`: which of the candidate fields hold a value, per issue."""
-    # Ids are validated as customfield_<n>, so they are safe as identifiers here.
-    field_ids = sorted({f for f in field_ids if CUSTOM_FIELD_ID.fullmatch(f)})
-    spec = json.dumps({"fields": {"project": {"key": "VARCHAR"}, **{f: "JSON" for f in field_ids}}})
-    marks = ", ".join(f"CASE WHEN json_type(j.fields.{f}) <> 'NULL' THEN '{f}' END" for f in field_ids)
-    refresh_parsed(
-        conn,
-        "stage.jira_issue_point_fields",
-        "raw.jira_issues",
-        f"""SELECT source_id, id, batch_id, j.fields.project.key AS project_key,
-                   list_filter([{marks}]::VARCHAR[], lambda f: f IS NOT NULL) AS valued_fields
-            FROM (SELECT source_id, id, batch_id, json_transform(payload, '{spec}') AS j FROM rows_to_parse)""",  # noqa: S608
     )
 
 
@@ -425,7 +308,7 @@ def build_core(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date
         _run_layer(conn, "stage", {}, report)
         _run_layer(conn, "core", CORE_TABLES, report)
         report.problems += _budgets(conn)
-        report.problems += unmapped_list_problems(conn)
+        report.problems += [f for tool in TOOLS.values() for check in tool.checks for f in check.find(conn, False)]
         report.problems += record_schema_changes(conn)
         report.rows["core.budgets"] = _count(conn, "core.budgets")
         report.rows["core.cost_entries"] = _fill(conn, "core", "cost_entries", _COST_ENTRIES)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from models.config import ConfigError, parse_config
+from models.config import ConfigError
+from pipelines.config_file import parse_config_text as parse_config
 
 BASE = """
 warehouse: pmhub.duckdb

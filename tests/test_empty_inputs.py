@@ -22,15 +22,16 @@ import dagster as dg
 import pytest
 import yaml
 
-from models.config import PmhubConfig, parse_config
 from models.schema import CORE_TABLES, MART_TABLES
 from pipelines.cli import main
+from pipelines.config_file import parse_config_text as parse_config
 from pipelines.definitions import build_definitions
 from pipelines.defs.resources import PmhubResource
 from pipelines.defs.sensors import run_log_success
 from pipelines.publish import published_file
 from pipelines.run_log import failure_from_events, read_runs, run_log_file
 from pipelines.run_sync import SyncOutcome, run_sync
+from pipelines.sources import ConfigModel
 from sandbox.model import JiraBoard
 from sandbox.portfolio import SOURCE_NAME, Portfolio
 from sandbox.server import SandboxServer
@@ -186,7 +187,7 @@ def test_an_empty_or_commented_out_portfolio_section_is_no_portfolio(hollow):
     # `portfolio:` with every project commented out is YAML null, as is `sources:` with none yet
     for variant in ("portfolio: []\n", "portfolio:\n", "portfolio:\n  # - id: apollo\n"):
         assert parse_config(text + variant, os.environ) == absent, variant
-    assert parse_config("sources:\nportfolio:\n", {}) == parse_config("sources: {}\n", {}) == PmhubConfig()
+    assert parse_config("sources:\nportfolio:\n", {}) == parse_config("sources: {}\n", {}) == ConfigModel()
 
 
 def test_sources_without_a_portfolio_sync_into_core_with_empty_project_marts(tmp_path, hollow, capsys):

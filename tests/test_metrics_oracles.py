@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from models.config import Budget, JiraRef, JiraSource, PmhubConfig, Project, Settings, Sources
+from models.config import Budget, PmhubConfig, Project, Settings
+from pipelines.sources import ConfigModel
 from pipelines.transform import build_core
 from tests.metric_warehouse import MetricWarehouse
 
@@ -195,8 +196,8 @@ def test_the_portfolio_says_how_far_to_trust_its_numbers():
     w.item("Q2", "dq", "2024-02-20")
     w.item("Q3", "dq", "2024-02-20")
     w.conn.execute(
-        "INSERT INTO core.containers (container_id, source_id, tool, external_id, key, name, project_id) "
-        "VALUES ('jira:x:project:1', 'jira:x', 'jira', '1', 'APL', 'Apollo', 'dq')"
+        "INSERT INTO core.containers (container_id, source_id, tool, external_id, key, name, project_id, config_ref) "
+        "VALUES ('jira:x:project:1', 'jira:x', 'jira', '1', 'APL', 'Apollo', 'dq', 'APL')"
     )
 
     def read(hours_ago: int) -> None:
@@ -205,9 +206,11 @@ def test_the_portfolio_says_how_far_to_trust_its_numbers():
             [f"b{hours_ago}", (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()],
         )
 
-    site = JiraSource(name="x", url="https://x.atlassian.net", email="a@b.c", token="t")
-    refs = [JiraRef(site="x", project="APL"), JiraRef(site="x", project="GONE")]
-    config = PmhubConfig(sources=Sources(jira=[site]), portfolio=[Project(id="dq", name="Dq", jira=refs)])
+    site = {"name": "x", "url": "https://x.atlassian.net", "email": "a@b.c", "token": "t"}
+    refs = [{"site": "x", "project": "APL"}, {"site": "x", "project": "GONE"}]
+    config = ConfigModel.model_validate(
+        {"sources": {"jira": [site]}, "portfolio": [{"id": "dq", "name": "Dq", "jira": refs}]}
+    )
     read(hours_ago=72)
     w.build(config, date(2024, 3, 4))
     columns = "estimate_coverage, done_with_start_share, has_budget, has_cost_data, stale_containers"

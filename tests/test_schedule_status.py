@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from models.config import ConfigError, Schedule, parse_config
+from models.config import ConfigError, Schedule
 from pipelines.cli import main
+from pipelines.config_file import parse_config_text as parse_config
 from pipelines.definitions import build_definitions
 from pipelines.defs.extract_assets import EXTRACT_ASSETS
 from pipelines.defs.resources import PmhubResource

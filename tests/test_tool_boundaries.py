@@ -16,8 +16,6 @@ from pipelines.transform import _sql_files
 
 GENERIC_SQL = Path(__file__).parents[1] / "pipelines" / "sql"
 NOT_YET_BEHIND_THE_CONTRACT = {
-    "mart/02_velocity.sql",
-    "mart/04_portfolio.sql",
     "parsed/jira_worklogs.sql",
 }
 

@@ -4,6 +4,7 @@ published snapshot stays what analysts see. The queries live in `pipelines.integ
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import dagster as dg
 import duckdb
@@ -19,7 +20,8 @@ from pipelines.integrity import (
     unexplained_drops,
     unresolved_story_points,
 )
-from pipelines.trello_meta import unmapped_list_problems
+from pipelines.sources import TOOLS
+from pipelines.sources.tool import ToolCheck
 from pipelines.warehouse import connect
 
 # A finder reads the warehouse (and the settings) and returns its findings, one line each.
@@ -44,6 +46,10 @@ def _blocking_check(name: str, description: str, find: Finder) -> dg.AssetChecks
     return check
 
 
+def _portfolio_findings(check: ToolCheck, conn: duckdb.DuckDBPyConnection, _settings: Settings) -> list[str]:
+    return check.find(conn, True)
+
+
 CHECKS = [
     _blocking_check("core_ids_unique", "Every core table's id is unique", lambda conn, _s: duplicate_ids(conn)),
     _blocking_check(
@@ -56,10 +62,10 @@ CHECKS = [
         "A story-points field is resolved per Jira project",
         lambda conn, _s: unresolved_story_points(conn),
     ),
-    _blocking_check(
-        "trello_lists_mapped",
-        "Every list holding cards on a portfolio board has a status category",
-        lambda conn, _s: unmapped_list_problems(conn, portfolio_only=True),
+    *(
+        _blocking_check(check.name, check.description, partial(_portfolio_findings, check))
+        for tool in TOOLS.values()
+        for check in tool.checks
     ),
     _blocking_check(
         "row_counts_hold",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from models.config import PmhubConfig, config_model
 from pipelines.sources import confluence, jira, trello
 from pipelines.sources.tool import Tool
 from pipelines.warehouse import RawSchema
@@ -14,3 +15,6 @@ RAW_SCHEMA = RawSchema(
     entities=tuple(e for t in TOOLS.values() for e in t.raw_entities),
     migrations=tuple(m for t in TOOLS.values() for m in t.migrations),
 )
+
+# The config model that knows every tool's sources and portfolio links.
+ConfigModel: type[PmhubConfig] = config_model(tuple(t.config for t in TOOLS.values()))

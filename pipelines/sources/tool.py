@@ -13,7 +13,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from models.config import PmhubConfig
+import duckdb
+
+from models.config import PmhubConfig, SourceConfig, ToolConfig
 from pipelines.extract.common import ExtractResult, SourceState
 from pipelines.landing import RawEntity
 from pipelines.warehouse import HeldState, Migration
@@ -23,11 +25,27 @@ def _no_options(_config: PmhubConfig, _source: Any) -> dict[str, Any]:
     return {}
 
 
+def _nothing_to_prepare(_conn: duckdb.DuckDBPyConnection, _config: PmhubConfig) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class ToolCheck:
+    """A blocking check on what a tool's data became in core (a Dagster asset check): `find` (the
+    warehouse, portfolio_only) → one line per finding. The core build reports the findings for
+    every container; the check, which stops the marts, those of portfolio projects only."""
+
+    name: str
+    description: str
+    find: Callable[[duckdb.DuckDBPyConnection, bool], list[str]]
+
+
 @dataclass(frozen=True)
 class Tool:
     """A tool's sources in the config, how to reach one and extract it, and what it remembers.
 
-    sources: the configured sources of this tool. client: (source id, source config) → the
+    config: how its sources and a project's links to its containers are written in `pmhub.yaml`.
+    client: (source id, source config) → the
     connector client. extract: (source config, client, state, landing writer, **options) → what it
     landed. state: the typed incremental state its extract starts from, read back from the state
     file. held_state: the query that rebuilds that state from the warehouse after each load.
@@ -38,11 +56,13 @@ class Tool:
     tables into rows of the common stage contract (`models.stage_contract`); they run interleaved
     with the generic stage files by file name. options: what the portfolio asks of one source beyond its own
     config (keyword arguments of `extract`). migrations: what moves an older warehouse's raw
-    tables of this tool to their current shape.
+    tables of this tool to their current shape. prepare: (warehouse, config) → problems; the
+    decisions made in Python before the stage SQL runs (which field holds estimates, which list
+    means done), written to `meta.*` tables that its stage SQL joins. checks: blocking checks on
+    its data.
     """
 
-    name: str
-    sources: Callable[[PmhubConfig], list[Any]]
+    config: ToolConfig
     client: Callable[[str, Any], Any]
     extract: Callable[..., ExtractResult]
     state: type[SourceState]
@@ -52,6 +72,16 @@ class Tool:
     package: str
     options: Callable[[PmhubConfig, Any], dict[str, Any]] = _no_options
     migrations: tuple[Migration, ...] = ()
+    prepare: Callable[[duckdb.DuckDBPyConnection, PmhubConfig], list[str]] = _nothing_to_prepare
+    checks: tuple[ToolCheck, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    def sources(self, config: PmhubConfig) -> list[SourceConfig]:
+        """The configured sources of this tool."""
+        return config.sources.of(self.name)
 
     @property
     def summary(self) -> str:

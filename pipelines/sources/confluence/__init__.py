@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
+
 from connectors.confluence import ConfluenceClient
-from models.config import ConfluenceSource, PmhubConfig
+from models.config import PmhubConfig
 from pipelines.landing import RawEntity
+from pipelines.meta_tables import replace_meta_table
+from pipelines.sources.confluence.config import CONFIG, ConfluenceRef, ConfluenceSource
 from pipelines.sources.confluence.extract import extract_confluence
 from pipelines.sources.confluence.state import ConfluenceState, held_state
 from pipelines.sources.tool import Tool
@@ -14,10 +18,6 @@ from pipelines.sources.tool import Tool
 RAW_ENTITIES = tuple(
     RawEntity(f"confluence_{kind}") for kind in ("spaces", "pages", "page_tombstones", "page_versions", "page_labels")
 )
-
-
-def _sources(config: PmhubConfig) -> list[ConfluenceSource]:
-    return list(config.sources.confluence)
 
 
 def _client(source_id: str, s: ConfluenceSource, **http: Any) -> ConfluenceClient:
@@ -34,15 +34,33 @@ def _probe(source_id: str, s: ConfluenceSource) -> str:
     return f"{len(seen)} spaces visible{gap}"
 
 
+def write_charter_links(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> list[str]:
+    """`meta.cfg_charters`: which page of which space is each project's charter, by title or label
+    (the budget is read from it when the config gives none)."""
+    charters = [
+        (p.id, f"{CONFIG.name}:{c.source}", c.space, c.page_title, c.page_label)
+        for p in config.portfolio
+        for c in p.links(CONFIG.name)
+        if isinstance(c, ConfluenceRef) and (c.page_title or c.page_label)
+    ]
+    replace_meta_table(
+        conn,
+        "cfg_charters",
+        "project_id VARCHAR, source_id VARCHAR, space_key VARCHAR, page_title VARCHAR, page_label VARCHAR",
+        charters,
+    )
+    return []
+
+
 def _options(config: PmhubConfig, source: ConfluenceSource) -> dict[str, Any]:
     """The labels that mark charter pages in this source's spaces, so the extract reads those pages."""
-    labels = {c.page_label for p in config.portfolio for c in p.confluence if c.source == source.name and c.page_label}
+    links = [link for p in config.portfolio for link in p.links(CONFIG.name) if isinstance(link, ConfluenceRef)]
+    labels = {c.page_label for c in links if c.source == source.name and c.page_label}
     return {"charter_labels": sorted(labels)}
 
 
 TOOL = Tool(
-    name="confluence",
-    sources=_sources,
+    config=CONFIG,
     client=_client,
     extract=extract_confluence,
     state=ConfluenceState,
@@ -51,4 +69,5 @@ TOOL = Tool(
     raw_entities=RAW_ENTITIES,
     package=__name__,
     options=_options,
+    prepare=write_charter_links,
 )

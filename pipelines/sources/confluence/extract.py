@@ -26,10 +26,10 @@ from typing import Any
 from connectors.confluence import ConfluenceClient, cql
 from connectors.errors import ApiError
 from connectors.parallel import ordered_map
-from models.config import ConfluenceSource
 from pipelines.extract.common import ExtractResult, epoch_ms, parse_api_time, require_visible
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
+from pipelines.sources.confluence.config import ConfluenceSource
 from pipelines.sources.confluence.state import PAGE_READ_CURSOR, ConfluenceState
 
 # Edits saved while the last run was reading, and clock skew between us and the site.

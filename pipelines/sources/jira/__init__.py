@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.jira import JiraClient
-from models.config import JiraSource, PmhubConfig
 from pipelines.landing import RawEntity
+from pipelines.sources.jira.config import CONFIG, JiraSource
 from pipelines.sources.jira.extract import extract_jira
+from pipelines.sources.jira.field_mapping import write_field_mapping
 from pipelines.sources.jira.migration import split_embedded_histories
 from pipelines.sources.jira.state import JiraState, held_state
 from pipelines.sources.tool import Tool
@@ -28,10 +29,6 @@ RAW_ENTITIES = (
 )
 
 
-def _sources(config: PmhubConfig) -> list[JiraSource]:
-    return list(config.sources.jira)
-
-
 def _client(source_id: str, s: JiraSource, **http: Any) -> JiraClient:
     return JiraClient.from_credentials(source_id, s.url, s.email.get_secret_value(), s.token.get_secret_value(), **http)
 
@@ -47,8 +44,7 @@ def _probe(source_id: str, s: JiraSource) -> str:
 
 
 TOOL = Tool(
-    name="jira",
-    sources=_sources,
+    config=CONFIG,
     client=_client,
     extract=extract_jira,
     state=JiraState,
@@ -57,4 +53,5 @@ TOOL = Tool(
     raw_entities=RAW_ENTITIES,
     package=__name__,
     migrations=(Migration("jira_issues", split_embedded_histories),),
+    prepare=write_field_mapping,
 )

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from connectors.jira import JiraClient
 from connectors.jira.settings import SEARCH_IDS_PAGE_SIZE
 from connectors.parallel import ordered_map
-from models.config import JiraSource
+from pipelines.sources.jira.config import JiraSource
 from pipelines.sources.jira.state import JiraState
 
 # Slack between a stored read's server time and what it is trusted to hold: JQL compares instants

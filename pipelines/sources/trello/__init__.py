@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.trello import TrelloClient
-from models.config import PmhubConfig, TrelloSource
 from pipelines.landing import RawEntity
-from pipelines.sources.tool import Tool
+from pipelines.sources.tool import Tool, ToolCheck
+from pipelines.sources.trello.config import CONFIG, TrelloSource
 from pipelines.sources.trello.extract import extract_trello
+from pipelines.sources.trello.meta import unmapped_list_problems, write_trello_meta
 from pipelines.sources.trello.state import TrelloState, held_state
 
 RAW_ENTITIES = tuple(
@@ -27,10 +28,6 @@ RAW_ENTITIES = tuple(
 )
 
 
-def _sources(config: PmhubConfig) -> list[TrelloSource]:
-    return list(config.sources.trello)
-
-
 def _client(source_id: str, s: TrelloSource, **http: Any) -> TrelloClient:
     return TrelloClient.from_credentials(
         source_id, s.url, key=s.key.get_secret_value(), token=s.token.get_secret_value(), **http
@@ -46,8 +43,7 @@ def _probe(source_id: str, s: TrelloSource) -> str:
 
 
 TOOL = Tool(
-    name="trello",
-    sources=_sources,
+    config=CONFIG,
     client=_client,
     extract=extract_trello,
     state=TrelloState,
@@ -55,4 +51,12 @@ TOOL = Tool(
     probe=_probe,
     raw_entities=RAW_ENTITIES,
     package=__name__,
+    prepare=write_trello_meta,
+    checks=(
+        ToolCheck(
+            "trello_lists_mapped",
+            "Every list holding cards on a portfolio board has a status category",
+            unmapped_list_problems,
+        ),
+    ),
 )

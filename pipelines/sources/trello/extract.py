@@ -18,10 +18,10 @@ from typing import Any
 from connectors.parallel import ordered_map
 from connectors.trello import TrelloClient, trello_id_time
 from connectors.trello.client import LABELS_LIMIT
-from models.config import TrelloSource
 from pipelines.extract.common import ExtractResult, require_visible
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
+from pipelines.sources.trello.config import TrelloSource
 from pipelines.sources.trello.state import TrelloState
 
 ACTION_OVERLAP = timedelta(hours=1)

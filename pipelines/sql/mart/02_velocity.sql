@@ -7,8 +7,8 @@
 --   estimate change = what makes committed + added + change = completed + not completed + removed.
 -- Items already done at sprint start were completed outside the sprint and are left out.
 -- An active sprint is measured as of the end of the sync date.
--- Trello boards have no sprints: iterations are ISO weeks, completed = items whose last move into a
--- done list fell in that week; commitment is NULL (there is none), not zero.
+-- Containers of tools without sprints (a Trello board) count ISO weeks: completed = items done in
+-- that week (for a board, last moved into a done list); commitment is NULL (there is none), not zero.
 WITH s AS (SELECT as_of, (as_of + INTERVAL 1 DAY)::TIMESTAMPTZ AS as_of_end FROM meta.settings),
 sprints AS (
     SELECT sp.*, bp.project_id,
@@ -60,7 +60,7 @@ sprints AS (
     FROM core.containers c
     JOIN core.work_items w ON w.container_id = c.container_id
     CROSS JOIN s
-    WHERE c.tool = 'trello' AND c.project_id IS NOT NULL
+    WHERE c.iteration_basis = 'iso_week' AND c.project_id IS NOT NULL
     GROUP BY c.project_id, c.source_id, c.container_id, c.name
 )
 SELECT sp.project_id, sp.source_id, sp.sprint_id AS iteration_id, sp.name AS iteration_name,

@@ -38,8 +38,7 @@ progress AS (
                                        date_diff('hour', l.read_at, now())) END, '; '
                       ORDER BY m.source_id, m.ref) AS stale_containers
     FROM meta.cfg_containers m CROSS JOIN s
-    LEFT JOIN core.containers c ON c.source_id = m.source_id AND c.tool = m.tool
-     AND m.ref = CASE m.tool WHEN 'trello' THEN c.external_id ELSE c.key END
+    LEFT JOIN core.containers c ON c.source_id = m.source_id AND c.config_ref = m.ref
     LEFT JOIN last_read l ON l.source_id = m.source_id
     WHERE c.container_id IS NULL OR l.read_at IS NULL
        OR l.read_at < now() - to_milliseconds(CAST(s.stale_after_hours * 3600000 AS BIGINT))

@@ -8,7 +8,7 @@ cost per board (models.trello_fields), also recorded in `meta.field_mapping` bes
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 
@@ -16,6 +16,7 @@ from models.config import PmhubConfig
 from models.trello_fields import choose_trello_fields
 from models.trello_lists import categorize_lists
 from pipelines.meta_tables import replace_meta_table
+from pipelines.sources.trello.config import CONFIG, TrelloSource
 
 
 def write_trello_meta(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> list[str]:
@@ -24,7 +25,7 @@ def write_trello_meta(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> l
     fields: list[tuple[Any, ...]] = []
     options: list[tuple[Any, ...]] = []
     problems: list[str] = []
-    for source in config.sources.trello:
+    for source in cast(list[TrelloSource], config.sources.of(CONFIG.name)):
         source_id = f"trello:{source.name}"
         for board_id, payloads in _by_board(conn, "trello_lists", source_id):
             for c in categorize_lists(payloads, source.done_lists, source.list_categories):
@@ -66,7 +67,7 @@ def _by_board(conn: duckdb.DuckDBPyConnection, entity: str, source_id: str) -> l
     return [(str(board_id), [json.loads(p) for p in payloads]) for board_id, payloads in rows]
 
 
-def unmapped_list_problems(conn: duckdb.DuckDBPyConnection, portfolio_only: bool = False) -> list[str]:
+def unmapped_list_problems(conn: duckdb.DuckDBPyConnection, portfolio_only: bool) -> list[str]:
     """Lists holding cards whose category no rule chose: counted as in progress, said out loud.
     `portfolio_only` keeps the boards of portfolio projects (not those a card merely moved to)."""
     rows = conn.execute(

@@ -1,0 +1,48 @@
+"""How a Confluence Cloud site appears in `pmhub.yaml`: `sources.confluence` and a project's
+`confluence:` links (a space, and which page is the project's charter)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import SecretStr, model_validator
+
+from models.config import ContainerLink, HttpUrl, Name, SourceConfig, ToolConfig, matching
+
+# Confluence stores labels lower-cased, without spaces; quotes, commas and brackets would end a CQL value.
+PageLabel = Annotated[str, matching(re.compile(r"^[^\sA-Z\"'\\(),:]{1,255}$"), "Confluence page label")]
+
+
+class ConfluenceSource(SourceConfig):
+    """One Confluence Cloud site (`.../wiki`) or gateway base, HTTP Basic email:token."""
+
+    url: HttpUrl
+    email: SecretStr
+    token: SecretStr
+    spaces: list[Name] | None = None
+
+    def location(self) -> str:
+        return self.url
+
+
+class ConfluenceRef(ContainerLink):
+    """A project's Confluence space, and which of its pages is the charter: named by title, or the
+    one page that carries `page_label`."""
+
+    # A space holds documents, which several projects may share.
+    exclusive = False
+    container_key = "space"
+    source: Name
+    space: Name
+    page_title: str | None = None
+    page_label: PageLabel | None = None
+
+    @model_validator(mode="after")
+    def _one_charter(self) -> ConfluenceRef:
+        if self.page_title is not None and self.page_label is not None:
+            raise ValueError("name the charter page by page_title or by page_label, not both")
+        return self
+
+
+CONFIG = ToolConfig(name="confluence", label="Confluence", source=ConfluenceSource, link=ConfluenceRef)
