@@ -66,7 +66,7 @@ class Person(_Row):
 
 
 class WorkItem(_Row):
-    """A Jira issue or Trello card, in its current state."""
+    """A work item of any tool (a Jira issue, a Trello card, a plan task), in its current state."""
 
     item_id: str
     source_id: str
@@ -91,6 +91,9 @@ class WorkItem(_Row):
     is_deleted: bool
     deleted_at: datetime | None
     deletion_reason: str | None
+    pct_complete: float | None = Field(
+        default=None, description="the tool's own % complete, 0 to 1 (a plan task's); NULL when the tool has none"
+    )
 
 
 class StatusChange(_Row):
@@ -165,9 +168,41 @@ class Budget(_Row):
     bac: float
     planned_start: date
     planned_end: date
-    source: str = Field(description="'config' or the document_id of the charter page")
+    source: str = Field(
+        description="'config', the document_id of the charter page, or 'baseline' (the sum of the project's "
+        "items' baseline 0 cost, from their earliest baseline start to their latest baseline finish)"
+    )
     planned_sprints: int | None = Field(
         default=None, description="sprints planned for the release; set means PV is sprint-based (AgileEVM)"
+    )
+
+
+class Baseline(_Row):
+    """One saved baseline of one work item (a plan task): what was planned when it was set."""
+
+    item_id: str
+    baseline_number: int = Field(description="0 for the baseline, 1 to 10 for Baseline1 to Baseline10")
+    start_at: datetime | None
+    finish_at: datetime | None
+    work_hours: float | None
+    cost: float | None
+    currency: str | None = Field(description="ISO code of `cost`, as the plan gives it")
+    rolls_up: bool = Field(
+        default=False,
+        description="the item's children carry this baseline too, so its values sum theirs: leave it out of sums",
+    )
+
+
+class BaselineCost(_Row):
+    """The part of an item's baseline cost planned for one day: the planned-value curve's data."""
+
+    item_id: str
+    baseline_number: int
+    day: date
+    cost: float
+    basis: Literal["time-phased", "spread"] = Field(
+        description="time-phased: as the tool stores it per day; spread: the baseline cost shared evenly over the "
+        "calendar days from baseline start to finish, where the tool stores no time-phased values"
     )
 
 
@@ -238,12 +273,25 @@ class BudgetVariance(_Row):
     tcpi: float | None
     eac_atypical: float
     eac_cpi_spi: float | None
-    pv_method: Literal["linear", "sprint"]
-    ev_basis: Literal["points", "items"]
+    pv_method: Literal["baseline", "linear", "sprint"]
+    ev_basis: Literal["baseline", "points", "items"]
     null_reason: str | None
     tcpi_eac: float | None = Field(default=None, description="(BAC - EV) / (EAC - AC), EAC typical")
     planned_sprints: int | None = Field(default=None, description="PS of a sprint-planned release")
     sprints_done: int | None = Field(default=None, description="n: release sprints closed by as_of")
+
+
+class ScheduleVariance(_Row):
+    """How many calendar days after (positive) or before its baseline 0 finish each baselined item,
+    and each project, is forecast to finish."""
+
+    project_id: str | None
+    item_id: str | None = Field(description="NULL on a project's own row")
+    baseline_finish: date
+    forecast_finish: date | None = Field(
+        description="an item: its finish when done, else its scheduled finish (due); a project: its items' latest"
+    )
+    variance_days: int | None = Field(description="forecast_finish - baseline_finish: positive is late")
 
 
 class Flow(_Row):
@@ -314,10 +362,14 @@ class Portfolio(_Row):
     done_with_start_share: float | None = Field(
         default=None, description="share of done items whose start is known (what cycle time rests on)"
     )
-    has_budget: bool = Field(default=False, description="a budget from config or a charter page exists")
+    has_budget: bool = Field(default=False, description="a budget from config, a charter page or a baseline exists")
     has_cost_data: bool = Field(default=False, description="worklogs or cost fields give any actual cost")
     stale_containers: str | None = Field(
         default=None, description="containers missing from the synced data or read too long ago, with when"
+    )
+    schedule_variance_days: int | None = Field(
+        default=None,
+        description="forecast finish minus baseline finish of its baselined items (mart.schedule_variance)",
     )
 
 
@@ -334,12 +386,15 @@ CORE_TABLES: dict[str, type[_Row]] = {
     "documents": Document,
     "budgets": Budget,
     "cost_entries": CostEntry,
+    "baselines": Baseline,
+    "baseline_costs": BaselineCost,
 }
 
 MART_TABLES: dict[str, type[_Row]] = {
     "project_progress": ProjectProgress,
     "velocity": Velocity,
     "budget_variance": BudgetVariance,
+    "schedule_variance": ScheduleVariance,
     "flow": Flow,
     "throughput_weekly": ThroughputWeekly,
     "forecast": Forecast,

@@ -11,11 +11,11 @@ for items, the tool's own prefixes for containers and people. Timestamps are UTC
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.schema import IterationBasis, Sprint, StatusCategory, Worklog
+from models.schema import Baseline, IterationBasis, Sprint, StatusCategory, Worklog
 
 
 class _Row(BaseModel):
@@ -53,6 +53,7 @@ class StageWorkItem(_Row):
     is_deleted: bool = Field(description="the tool no longer returns the item (see deletion_reason)")
     deleted_at: datetime | None
     deletion_reason: str | None = Field(description="why it is counted deleted, as the extract recorded it")
+    pct_complete: float | None = Field(description="the tool's own % complete, 0 to 1; NULL when it has none")
 
 
 class StageStatusEvent(_Row):
@@ -109,6 +110,17 @@ class StagePerson(_Row):
     display_name: str | None
 
 
+class StageBaselineCost(_Row):
+    """Time-phased baseline cost, for tools that store it: the part of an item's baseline cost planned
+    for one day (several rows of one day add up). Items without any get their baseline cost spread
+    evenly over its days in core (`core.baseline_costs`)."""
+
+    item_id: str
+    baseline_number: int
+    day: date
+    cost: float
+
+
 class StageDocument(_Row):
     """A page of a documentation tool. `charter_project_id` is the project whose charter it is, when
     the config names it so; otherwise the page belongs to its container's project."""
@@ -136,4 +148,7 @@ STAGE_CONTRACT: dict[str, type[BaseModel]] = {
     "worklogs": Worklog,
     "documents": StageDocument,
     "sprints": Sprint,
+    # saved baselines of items (plan tasks); core derives rolls_up, which the stage leaves false
+    "baselines": Baseline,
+    "baseline_costs": StageBaselineCost,
 }

@@ -381,9 +381,24 @@ WHERE v.purpose IN ('hours', 'cost') AND v.value IS NOT NULL AND NOT w.is_delete
 """
 
 
+# A project without a budget in config or charter whose items carry a baseline 0 with cost: BAC is
+# that cost (items rolling others up left out), planned from the earliest start to the latest finish.
+_BASELINE_BUDGETS = """
+INSERT INTO core.budgets BY NAME
+SELECT w.project_id, coalesce(min(b.currency), 'XXX') AS currency, sum(b.cost) AS bac,
+       min(b.start_at)::DATE AS planned_start, max(b.finish_at)::DATE AS planned_end, 'baseline' AS source
+FROM core.baselines b JOIN core.work_items w USING (item_id)
+WHERE b.baseline_number = 0 AND NOT b.rolls_up AND NOT w.is_deleted AND w.project_id IS NOT NULL
+  AND w.project_id NOT IN (SELECT project_id FROM core.budgets)
+GROUP BY w.project_id
+HAVING sum(b.cost) > 0 AND min(b.start_at) IS NOT NULL AND max(b.finish_at) IS NOT NULL
+"""
+
+
 def _budgets(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Config budgets win; otherwise parse the charter page, named by title or by the one live page
-    of the space that carries the configured label. Returns what could not be read, and why."""
+    of the space that carries the configured label; otherwise the baseline of the project's items
+    (plan tasks), when it holds a cost. Returns what could not be read, and why."""
     conn.execute("DELETE FROM core.budgets")
     conn.execute(
         """INSERT INTO core.budgets BY NAME
@@ -429,4 +444,5 @@ def _budgets(conn: duckdb.DuckDBPyConnection) -> list[str]:
             "INSERT INTO core.budgets VALUES (?, ?, ?, ?, ?, ?, ?)",
             [project_id, budget.currency, budget.bac, budget.start, budget.end, document_id, budget.planned_sprints],
         )
+    conn.execute(_BASELINE_BUDGETS)
     return problems

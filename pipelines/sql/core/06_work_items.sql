@@ -14,7 +14,7 @@ SELECT w.item_id, w.source_id, w.container_id, m.project_id, w.external_id, w.ke
        CASE WHEN fs.first_category IN ('in_progress', 'done') THEN w.created_at ELSE t.first_started END AS started_at,
        CASE WHEN w.status_category = 'done' THEN coalesce(t.last_done, w.resolved_at, w.created_at) END AS done_at,
        w.due_at, w.story_points, w.estimate_hours, w.parent_item_id, w.url,
-       w.is_deleted, w.deleted_at, w.deletion_reason
+       w.is_deleted, w.deleted_at, w.deletion_reason, w.pct_complete
 FROM stage.work_items w
 LEFT JOIN first_status fs USING (item_id)
 LEFT JOIN transitions t USING (item_id)

@@ -55,7 +55,7 @@ progress AS (
            pr.coverage AS estimate_coverage, d.with_start / d.done AS done_with_start_share,
            b.project_id IS NOT NULL AS has_budget,
            EXISTS (SELECT 1 FROM core.cost_entries c WHERE c.project_id = p.project_id) AS has_cost_data,
-           h.stale_containers
+           h.stale_containers, sv.variance_days AS schedule_variance_days
     FROM core.projects p CROSS JOIN s
     LEFT JOIN progress pr USING (project_id)
     LEFT JOIN velocity v USING (project_id)
@@ -63,6 +63,7 @@ progress AS (
     LEFT JOIN core.budgets b USING (project_id)
     LEFT JOIN done_items d USING (project_id)
     LEFT JOIN container_health h USING (project_id)
+    LEFT JOIN mart.schedule_variance sv ON sv.project_id = p.project_id AND sv.item_id IS NULL
 ), graded AS (
     SELECT j.*, f.p85_date, date_diff('day', j.planned_end, f.p85_date) AS late_days,
            s.rag_amber_late_days, s.rag_red_late_days
@@ -87,5 +88,6 @@ SELECT project_id, name, pct_complete, pct_basis, velocity_avg, velocity_unit, c
                                  p85_date, late_days, CASE WHEN late_days = 1 THEN '' ELSE 's' END, planned_end)
                 END,
                 CASE WHEN cpi IS NULL THEN 'no cost data' END), '') END AS rag_reason,
-       estimate_coverage, done_with_start_share, has_budget, has_cost_data, stale_containers
+       estimate_coverage, done_with_start_share, has_budget, has_cost_data, stale_containers,
+       schedule_variance_days
 FROM graded
