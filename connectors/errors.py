@@ -1,8 +1,9 @@
-"""The one error type every connector raises, and how vendor error bodies become a message.
+"""The error types connectors raise, and how vendor error bodies become a message.
 
-An `ApiError` means "this source did not give us the data": callers must fail the run (or the
-object) loudly, never treat it as "no rows". `str(err)` is a single actionable line that names the
-source, the HTTP status, the method and the redacted URL, the vendor's own message, and a hint.
+A `SourceError` (for HTTP APIs an `ApiError`) means "this source did not give us the data": callers
+must fail the run (or the object) loudly, never treat it as "no rows". An ApiError's `str(err)` is
+a single actionable line that names the source, the HTTP status, the method and the redacted URL,
+the vendor's own message, and a hint.
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ def one_line(text: str, limit: int = DETAIL_LIMIT) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class ApiError(Exception):
+class SourceError(Exception):
+    """A source did not give us its data: its message is one actionable line naming the source.
+    Each connector raises its own kind (`ApiError` for HTTP APIs); callers fail loudly on any."""
+
+
+class ApiError(SourceError):
     """A request to a source failed (HTTP error, no response, or an unusable body).
 
     Attributes:

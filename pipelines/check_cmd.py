@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from connectors.errors import ApiError
+from connectors.errors import SourceError
 from models.config import PmhubConfig
 from pipelines.config_file import empty_config_notes, load_config
 from pipelines.sources import TOOLS
@@ -15,7 +15,7 @@ from pipelines.sources import TOOLS
 def _probe(name: str, probe: Callable[[], str]) -> tuple[bool, str]:
     try:
         return True, f"ok    {name}: {probe()}"
-    except ApiError as exc:
+    except SourceError as exc:
         return False, f"FAIL  {exc}"
 
 

@@ -21,13 +21,15 @@ import pytest
 import requests
 
 from pipelines.run_log import read_runs, run_log_file
+from pipelines.sources import TOOLS
 from tests.conftest import write_config
 
 pytestmark = pytest.mark.ui
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCATION = {"repositoryLocationName": "pipelines.definitions", "repositoryName": "__repository__"}
-ASSETS = {"jira_landing", "trello_landing", "confluence_landing", "raw_tables", "core_tables", "mart_tables"}
+LANDING = {f"{tool}_landing" for tool in TOOLS}  # one extract asset per registered tool
+ASSETS = {*LANDING, "raw_tables", "core_tables", "mart_tables"}
 T = TypeVar("T")
 
 
@@ -124,11 +126,7 @@ def test_ui_shows_the_graph_checks_and_schedule_and_runs_the_sync_job(dagster_de
 
     nodes = {"/".join(n["assetKey"]["path"]): n for n in ui.query(ASSET_GRAPH)["assetNodes"]}
     assert set(nodes) >= ASSETS
-    assert {d["path"][0] for d in nodes["raw_tables"]["dependencyKeys"]} == {
-        "jira_landing",
-        "trello_landing",
-        "confluence_landing",
-    }
+    assert {d["path"][0] for d in nodes["raw_tables"]["dependencyKeys"]} == LANDING
     checks = {c["name"]: c["blocking"] for c in nodes["core_tables"]["assetChecksOrError"]["checks"]}
     assert checks.get("core_ids_unique")
 

@@ -50,7 +50,7 @@ class Tool:
     landed. state: the typed incremental state its extract starts from, read back from the state
     file. held_state: the query that rebuilds that state from the warehouse after each load.
     probe: (source id, source config) → one line on what the credentials can see (`pmhub check`);
-    raises ApiError when they cannot.
+    raises a SourceError (connectors.errors) when they cannot.
     raw_entities: the kinds of object its extract lands, each loaded into `raw.<name>` (names
     start with the tool's name). package: the tool's package, whose `sql/stage/*.sql` turn its raw
     tables into rows of the common stage contract (`models.stage_contract`); they run interleaved
