@@ -31,7 +31,7 @@ from pipelines.defs.sensors import run_log_success
 from pipelines.publish import published_file
 from pipelines.run_log import failure_from_events, read_runs, run_log_file
 from pipelines.run_sync import SyncOutcome, run_sync
-from pipelines.sources import ConfigModel
+from pipelines.sources import TOOLS, ConfigModel
 from sandbox.model import JiraBoard
 from sandbox.portfolio import SOURCE_NAME, Portfolio
 from sandbox.server import SandboxServer
@@ -212,8 +212,10 @@ def test_a_config_without_sources_syncs_nothing_says_so_and_exits_0(tmp_path, ca
     path = write_config(tmp_path / "pmhub.yaml", {"sources": {}})
     assert main(["check", "--config", str(path)]) == 0
     checked = capsys.readouterr().out
-    assert "0 projects, 0 Jira, 0 Trello, 0 Confluence sources" in checked
-    assert "note  " in checked and "no Jira, Trello or Confluence source configured, nothing to extract" in checked
+    labels = [tool.config.label for tool in TOOLS.values()]
+    assert "0 projects, " + ", ".join(f"0 {label}" for label in labels) + " sources" in checked
+    listed = ", ".join(labels[:-1]) + " or " + labels[-1]  # e.g. "Jira, Trello or Confluence"
+    assert "note  " in checked and f"no {listed} source configured, nothing to extract" in checked
 
     assert main(["sync", "--config", str(path)]) == 0
     synced = capsys.readouterr()
