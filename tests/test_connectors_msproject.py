@@ -22,6 +22,10 @@ import pytest
 
 from connectors.msproject import MsProjectUnavailable, PlanFileError, PlanRead, read_plan, runtime
 from connectors.msproject.errors import INSTALL_EXTRA, INSTALL_JAVA
+from tests import msproject_direct
+from tests.msproject_direct import RATE, direct_read, needs_mpxj, set_baseline
+
+mpxj = msproject_direct.mpxj  # the fixture, used by name
 
 DATA = Path(__file__).parent / "data" / "msproject"
 SAMPLES = [
@@ -36,63 +40,11 @@ SAME_PLAN = [
     ("task-baselines-project2019-mpp14.mpp", "task-baselines-project2019-mspdi.xml"),
     ("assignment-assignments-project2019-mpp14.mpp", "assignment-assignments-project2019-mspdi.xml"),
 ]
-RATE = 50.0  # per hour: the flat rate at which the generated fixture prices its assignments' work
-
-
-def _why_unavailable() -> str | None:
-    """What to install for MPXJ to run here, or None when it can."""
-    try:
-        runtime.find_jvm(runtime.load_jpype())
-    except MsProjectUnavailable as exc:
-        return str(exc)
-    return None
-
-
-WHY_UNAVAILABLE = _why_unavailable()
-needs_mpxj = pytest.mark.skipif(WHY_UNAVAILABLE is not None, reason=WHY_UNAVAILABLE or "")
 
 
 @pytest.fixture(scope="module")
 def reads() -> dict[str, PlanRead]:
     return {name: read_plan(DATA / name) for name in SAMPLES}
-
-
-@pytest.fixture(scope="module")
-def mpxj() -> Any:
-    """JPype with the JVM running, for reading the samples straight through MPXJ."""
-    return runtime.start_jvm()
-
-
-def _direct_read(jpype: Any, path: Path) -> dict[str, Any]:
-    """Counts and per-baseline sums computed from MPXJ's objects through its generic field access
-    (``get(TaskField.BASELINE3_COST)``), not through the connector's code."""
-    project = jpype.JClass("org.mpxj.reader.UniversalProjectReader")().read(str(path))
-    properties = project.getProjectProperties()
-    hours = jpype.JClass("org.mpxj.TimeUnit").HOURS
-    task_field, assignment_field = jpype.JClass("org.mpxj.TaskField"), jpype.JClass("org.mpxj.AssignmentField")
-
-    def total(objects: Any, fields: Any, name: str) -> float:
-        values = [obj.get(getattr(fields, name)) for obj in objects]
-        if name.endswith("_WORK"):
-            return sum(v.convertUnits(hours, properties).getDuration() for v in values if v is not None)
-        return sum(v.doubleValue() for v in values if v is not None)
-
-    tasks, assignments = project.getTasks(), project.getResourceAssignments()
-    sums = {}
-    for number in range(11):
-        prefix = f"BASELINE{number or ''}"
-        sums[number] = {
-            "task_cost": total(tasks, task_field, f"{prefix}_COST"),
-            "task_work": total(tasks, task_field, f"{prefix}_WORK"),
-            "assignment_cost": total(assignments, assignment_field, f"{prefix}_COST"),
-            "assignment_work": total(assignments, assignment_field, f"{prefix}_WORK"),
-        }
-    counts = {
-        "tasks": tasks.size(),
-        "resources": project.getResources().size(),
-        "assignments": assignments.size(),
-    }
-    return {"counts": counts, "sums": sums}
 
 
 def _connector_sums(read: PlanRead) -> dict[int, dict[str, float]]:
@@ -112,9 +64,9 @@ def _connector_sums(read: PlanRead) -> dict[int, dict[str, float]]:
 @pytest.mark.parametrize("name", SAMPLES)
 def test_counts_and_baseline_sums_match_a_direct_mpxj_read(name, reads, mpxj):
     read = reads[name]
-    expected = _direct_read(mpxj, DATA / name)
+    expected = direct_read(mpxj, DATA / name)
     counts = {"tasks": len(read.tasks), "resources": len(read.resources), "assignments": len(read.assignments)}
-    assert counts == expected["counts"]
+    assert counts == {k: expected["counts"][k] for k in counts}
     got = _connector_sums(read)
     for number, sums in expected["sums"].items():
         assert got[number] == pytest.approx(sums, abs=1e-6), f"baseline {number}"
@@ -207,56 +159,10 @@ def test_timephased_baseline1_of_a_project_file_follows_its_assignment(reads):
     assert all(start <= date.fromisoformat(d["day"]) <= finish for d in days)
 
 
-def _set_baseline(jpype: Any, source: Path, target: Path) -> float:
-    """Save `source` as MSPDI at `target` with baseline 0 set as Project's Set Baseline would set it for
-    work resources at a flat RATE: each assignment's time-phased work periods, priced, become its
-    time-phased baseline cost; baseline cost, work, start and finish copy the current ones.
-    Returns the plan's total baseline cost (RATE times the assignments' work)."""
-    java = jpype.JClass
-    double, cost_period = java("java.lang.Double"), java("org.mpxj.TimephasedCost")
-    project = java("org.mpxj.reader.UniversalProjectReader")().read(str(source))
-    properties, hours = project.getProjectProperties(), java("org.mpxj.TimeUnit").HOURS
-
-    def in_hours(duration: Any) -> float:
-        return float(duration.convertUnits(hours, properties).getDuration())
-
-    plan_total = 0.0
-    for task in project.getTasks():
-        task_total = 0.0
-        for assignment in task.getResourceAssignments():
-            periods = [
-                *assignment.getRawTimephasedActualRegularWork(),
-                *assignment.getRawTimephasedRemainingRegularWork(),
-            ]
-            for work in periods:
-                period = cost_period()
-                period.setStart(work.getStart())
-                period.setFinish(work.getFinish())
-                period.setTotalAmount(double(in_hours(work.getTotalAmount()) * RATE))
-                period.setAmountPerHour(double(in_hours(work.getAmountPerHour()) * RATE))
-                assignment.getRawTimephasedBaselineCost(0).add(period)
-            cost = in_hours(assignment.getWork()) * RATE
-            assignment.setBaselineCost(double(cost))
-            assignment.setBaselineWork(assignment.getWork())
-            assignment.setBaselineStart(assignment.getStart())
-            assignment.setBaselineFinish(assignment.getFinish())
-            task_total += cost
-        if task.getResourceAssignments().size():
-            task.setBaselineCost(double(task_total))
-            task.setBaselineWork(task.getWork())
-            task.setBaselineStart(task.getStart())
-            task.setBaselineFinish(task.getFinish())
-        plan_total += task_total
-    writer = java("org.mpxj.mspdi.MSPDIWriter")()
-    writer.setWriteTimephasedData(True)
-    writer.write(project, str(target))
-    return plan_total
-
-
 @needs_mpxj
 def test_timephased_baseline_cost_by_day_adds_up_to_each_tasks_baseline_cost(tmp_path, mpxj):
     baselined = tmp_path / "assignment-assignments-baselined-mspdi.xml"
-    plan_total = _set_baseline(mpxj, DATA / "assignment-assignments-project2019-mspdi.xml", baselined)
+    plan_total = set_baseline(mpxj, DATA / "assignment-assignments-project2019-mspdi.xml", baselined)
     assert plan_total == 240 * RATE
     read = read_plan(baselined)
     assert "<Type>5</Type>" in baselined.read_text(encoding="utf-8")  # MSPDI's time-phased Baseline cost

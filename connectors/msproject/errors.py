@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from connectors.errors import SourceError
+
 INSTALL_EXTRA = (
     "reading Microsoft Project / Primavera plans needs MPXJ and JPype: "
     "install the optional extra: pip install 'pmhub[msproject]'"
@@ -20,11 +22,11 @@ INSTALL_JAVA = (
 )
 
 
-class MsProjectUnavailable(RuntimeError):
+class MsProjectUnavailable(SourceError):
     """The msproject extra (MPXJ + JPype) or a usable Java runtime 11+ is missing on this machine."""
 
 
-class PlanFileError(Exception):
+class PlanFileError(SourceError):
     """One plan file could not be read: it does not exist, MPXJ does not recognise it, or it is corrupt.
 
     Attributes:

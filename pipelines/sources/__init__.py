@@ -10,7 +10,7 @@ from pipelines.sources.tool import Tool
 from pipelines.warehouse import RawSchema
 
 # The tool packages, in the order their assets, stage files and messages list them.
-TOOL_PACKAGES = ("jira", "trello", "confluence")
+TOOL_PACKAGES = ("jira", "trello", "confluence", "msproject")
 
 
 def _registered(package: str) -> Tool:
