@@ -343,8 +343,15 @@ def test_earned_value_from_a_baseline_equals_the_hand_worked_figures(tmp_path):
         ("Test", date(2026, 3, 20), date(2026, 3, 23), 3),
         (None, date(2026, 3, 20), date(2026, 3, 23), 3),
     ]
-    assert _rows(config, "SELECT schedule_variance_days, cpi, spi FROM mart.portfolio") == [
-        (3, pytest.approx(2000 / 2200), pytest.approx(2000 / 2600))
+    assert _rows(config, "SELECT schedule_variance_days, cpi, spi, rag_status, rag_reason FROM mart.portfolio") == [
+        (
+            3,
+            pytest.approx(2000 / 2200),
+            pytest.approx(2000 / 2600),
+            "red",
+            "CPI 0.91 below 0.95; SPI 0.77 below 0.95; "
+            "plan forecast finish 2026-03-23 is 3 days after the baseline finish 2026-03-20",
+        )
     ]
 
 

@@ -2,8 +2,11 @@
 -- as EV). Velocity is the mean completed points of the last N closed sprints (settings), or for
 -- projects without sprints the mean completed items of the last N closed ISO weeks. The forecast is
 -- the P85 date of mart.forecast (filled before these files run). RAG: red when CPI or SPI is below
--- rag_red or the P85 forecast lands more than rag_red_late_days after the planned end; amber below
--- rag_amber or later than rag_amber_late_days; unknown when none of the three can be computed. The
+-- rag_red or the project finishes more than rag_red_late_days late; amber below rag_amber or later
+-- than rag_amber_late_days; unknown when none of the three can be computed. How late: for a project
+-- with a baseline, its plan's forecast finish against the baseline finish (mart.schedule_variance:
+-- a schedule its project manager keeps beats a throughput sample of a few large tasks); else the
+-- P85 forecast against the planned end. The
 -- reason names a project without work items first: every figure above then rests on no data.
 -- Beside the numbers, how far to trust them: the share of items with an estimate, the share of done
 -- items whose start is known (what cycle time rests on), whether a budget and cost data exist, and
@@ -55,7 +58,8 @@ progress AS (
            pr.coverage AS estimate_coverage, d.with_start / d.done AS done_with_start_share,
            b.project_id IS NOT NULL AS has_budget,
            EXISTS (SELECT 1 FROM core.cost_entries c WHERE c.project_id = p.project_id) AS has_cost_data,
-           h.stale_containers, sv.variance_days AS schedule_variance_days
+           h.stale_containers, sv.variance_days AS schedule_variance_days,
+           sv.forecast_finish AS plan_finish, sv.baseline_finish
     FROM core.projects p CROSS JOIN s
     LEFT JOIN progress pr USING (project_id)
     LEFT JOIN velocity v USING (project_id)
@@ -65,7 +69,8 @@ progress AS (
     LEFT JOIN container_health h USING (project_id)
     LEFT JOIN mart.schedule_variance sv ON sv.project_id = p.project_id AND sv.item_id IS NULL
 ), graded AS (
-    SELECT j.*, f.p85_date, date_diff('day', j.planned_end, f.p85_date) AS late_days,
+    SELECT j.*, f.p85_date,
+           coalesce(j.schedule_variance_days, date_diff('day', j.planned_end, f.p85_date)) AS late_days,
            s.rag_amber_late_days, s.rag_red_late_days
     FROM joined j CROSS JOIN s LEFT JOIN mart.forecast f USING (project_id)
 )
@@ -83,7 +88,10 @@ SELECT project_id, name, pct_complete, pct_basis, velocity_avg, velocity_unit, c
                 CASE WHEN pct_basis IS NULL THEN 'no work items' END,
                 CASE WHEN cpi < rag_amber THEN printf('CPI %.2f below %.2f', cpi, rag_amber) END,
                 CASE WHEN spi < rag_amber THEN printf('SPI %.2f below %.2f', spi, rag_amber) END,
-                CASE WHEN late_days > rag_amber_late_days
+                CASE WHEN late_days > rag_amber_late_days AND schedule_variance_days IS NOT NULL
+                     THEN printf('plan forecast finish %s is %d day%s after the baseline finish %s',
+                                 plan_finish, late_days, CASE WHEN late_days = 1 THEN '' ELSE 's' END, baseline_finish)
+                     WHEN late_days > rag_amber_late_days
                      THEN printf('P85 forecast %s is %d day%s after the planned end %s',
                                  p85_date, late_days, CASE WHEN late_days = 1 THEN '' ELSE 's' END, planned_end)
                 END,
