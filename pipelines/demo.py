@@ -17,6 +17,7 @@ from pipelines.render import table
 from pipelines.run_sync import SyncOutcome, run_sync
 from pipelines.warehouse import connect, landing_root, state_file
 from sandbox.generator import generate
+from sandbox.msproject_plans import add_demo_plan
 from sandbox.server import SandboxServer
 
 DEMO_MARKER = "pmhub-demo"
@@ -40,6 +41,12 @@ def _prepare(db: Path) -> None:
     for leftover in (db.with_name(db.name + ".wal"), state_file(db), published_file(db)):
         leftover.unlink(missing_ok=True)
     shutil.rmtree(landing_root(db), ignore_errors=True)
+    shutil.rmtree(_plans_folder(db), ignore_errors=True)
+
+
+def _plans_folder(db: Path) -> Path:
+    """Where the demo writes its plan file, beside the warehouse."""
+    return db.with_name(db.stem + ".plans")
 
 
 def _mark(db: Path) -> None:
@@ -112,6 +119,7 @@ def run_demo(db: Path, size: str = "small", seed: int = 7) -> tuple[SyncOutcome,
         os.environ.update(portfolio.sandbox_env())
         config: dict[str, Any] = portfolio.pmhub_config(server.url)
         config["warehouse"] = db.name
+        say(add_demo_plan(config, _plans_folder(db), portfolio.anchor, seed) + "\n")
         config_path.parent.mkdir(parents=True, exist_ok=True)
         config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         started = datetime.now(UTC)
