@@ -121,6 +121,29 @@ class StageBaselineCost(_Row):
     cost: float
 
 
+class StageItemCost(_Row):
+    """A cost a tool records on an item itself, beside worklogs (a Trello card's hours or cost
+    field). Core prices hours at the rate of `person_id` (else the default rate) and takes an
+    amount as it is, in the project's budget currency (`core.cost_entries`)."""
+
+    item_id: str
+    incurred_on: date = Field(description="when the value was last set, else when the item was created")
+    hours: float | None = Field(description="hours to price; NULL when the row gives an amount")
+    amount: float | None = Field(description="a cost as it is; NULL when the row gives hours")
+    person_id: str | None = Field(description="whose rate prices the hours")
+    basis: str = Field(description="what the value is, e.g. 'card hours' (the entry's basis starts with it)")
+
+
+class StageFieldType(_Row):
+    """A field a source defines for its items (a Jira field, a Trello custom field) with the type
+    its metadata gives: what schema-drift detection compares between builds (`meta.schema_changes`)."""
+
+    source_id: str
+    field_id: str
+    name: str | None
+    field_type: str
+
+
 class StageDocument(_Row):
     """A page of a documentation tool. `charter_project_id` is the project whose charter it is, when
     the config names it so; otherwise the page belongs to its container's project."""
@@ -151,4 +174,6 @@ STAGE_CONTRACT: dict[str, type[BaseModel]] = {
     # saved baselines of items (plan tasks); core derives rolls_up, which the stage leaves false
     "baselines": Baseline,
     "baseline_costs": StageBaselineCost,
+    "item_costs": StageItemCost,
+    "field_types": StageFieldType,
 }

@@ -88,7 +88,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         if not outcome.success:
             print(f"pmhub: sync failed: {outcome.message}", file=sys.stderr)
             return 1
-        core = outcome.metadata.get("core_tables", {})
+        # core.* row counts and the data problems, from whichever warehouse step reported them
+        core = {k: v for step in outcome.metadata.values() for k, v in step.items() if k.startswith("core.")}
+        problems = "\n  ".join(
+            str(step["problems"]) for step in outcome.metadata.values() if step.get("problems", "none") != "none"
+        )
         steps = ", ".join(f"{k} {v['duration_s']:.1f} s" for k, v in outcome.metadata.items() if "duration_s" in v)
         print(f"synced into {outcome.warehouse} ({steps})")
         for key in (
@@ -100,8 +104,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "core.budgets",
         ):
             print(f"  {key}: {core.get(key, 0)} rows")
-        problems = core.get("problems", "none")
-        if problems != "none":
+        if problems:
             print(f"data problems (not loaded as numbers):\n  {problems}", file=sys.stderr)
         return 0
     if args.command == "query":

@@ -16,9 +16,9 @@ from pipelines.defs.jobs import sync_job
 from pipelines.defs.resources import PmhubResource
 from pipelines.defs.schedules import nightly_schedule, schedule_from_env
 from pipelines.defs.sensors import RUN_LOG_SENSORS
-from pipelines.defs.warehouse_assets import core_tables, mart_tables, published_snapshot, raw_tables
+from pipelines.defs.warehouse_assets import WAREHOUSE_ASSETS
 
-ASSETS = [*EXTRACT_ASSETS.values(), raw_tables, core_tables, mart_tables, published_snapshot]
+ASSETS = [*EXTRACT_ASSETS.values(), *WAREHOUSE_ASSETS]
 
 
 def build_definitions(pmhub: PmhubResource, schedule: Schedule | None = None) -> dg.Definitions:

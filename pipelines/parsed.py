@@ -10,14 +10,8 @@ row can outlive its raw row.
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
 
 import duckdb
-
-
-def parse_sql(name: str) -> str:
-    """The text of `pipelines/sql/parsed/<name>.sql`."""
-    return (resources.files("pipelines") / "sql" / "parsed" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def refresh_parsed(conn: duckdb.DuckDBPyConnection, table: str, raw_table: str, select_sql: str) -> bool:

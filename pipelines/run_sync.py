@@ -15,7 +15,7 @@ from pipelines.config_outline import read_outline
 from pipelines.definitions import build_definitions
 from pipelines.defs.extract_assets import EXTRACT_ASSETS
 from pipelines.defs.resources import PmhubResource
-from pipelines.defs.warehouse_assets import core_tables, mart_tables, published_snapshot, raw_tables
+from pipelines.defs.warehouse_assets import WAREHOUSE_ASSETS
 from pipelines.progress import progress
 from pipelines.run_log import (
     RunRecord,
@@ -77,13 +77,13 @@ def run_sync(
         progress.warning("%s", note)
     job = build_definitions(pmhub).resolve_job_def("sync")
     selection = [EXTRACT_ASSETS[t].key for t in only]
-    selection += [raw_tables.key, core_tables.key, mart_tables.key, published_snapshot.key]
+    selection += [asset.key for asset in WAREHOUSE_ASSETS]
     result = job.execute_in_process(run_config=QUIET, raise_on_error=False, asset_selection=selection)
     metadata = materialization_metadata(result.all_events)
     message, failed_step = ("", None) if result.success else failure_from_events(result.all_events)
     message = safe_reason(message, config_secrets(config)) if message else ""
     warehouse = pmhub.warehouse_file()
-    covered = [f"{tool}:{s.name}" for tool in only for s in getattr(config.sources, tool)]
+    covered = [f"{tool}:{s.name}" for tool in only for s in config.sources.of(tool)]
     record = RunRecord(
         run_id=result.run_id,
         job="sync",

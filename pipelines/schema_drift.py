@@ -1,25 +1,17 @@
-"""Schema drift between runs: fields that appear, disappear or change type on a site or board.
+"""Schema drift between runs: fields that appear, disappear or change type in a source.
 
-New fields never break a load (payloads are kept whole as JSON). What a metric reads is guarded:
-a mapped field (story points, sprint, Trello estimate/hours/cost) whose type changes is reported,
-and story-points values that are not numbers are never cast into estimates (stage.jira_issues keeps
-them in `story_points_unread`). `meta.field_types` holds each field's type as last seen;
-`meta.schema_changes` keeps every change ever seen, with when.
+New fields never break a load (payloads are kept whole as JSON). What a metric reads is guarded: a
+mapped field (`meta.field_mapping`: story points, sprint, estimate/hours/cost) whose type changes is
+reported. The fields come from the tools' stage SQL (`stage.field_types`); `meta.field_types` holds
+each field's type as last seen, `meta.schema_changes` every change ever seen, with when.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-# Every field of every Jira site and Trello board, with the type its metadata gives.
-_CURRENT = """
-SELECT source_id, id AS field_id, payload ->> '$.name' AS name,
-       coalesce(payload ->> '$.schema.type', 'none')
-           || coalesce('/' || (payload ->> '$.schema.items'), '') AS field_type
-FROM raw.jira_fields
-UNION ALL
-SELECT source_id, id, payload ->> '$.name', coalesce(payload ->> '$.type', 'none') FROM raw.trello_custom_fields
-"""
+# Every field of every source, with its type, as the tools' stage SQL lists them.
+_CURRENT = "SELECT source_id, field_id, name, field_type FROM stage.field_types"
 
 _SETUP = (
     """CREATE TABLE IF NOT EXISTS meta.field_types (
@@ -32,7 +24,7 @@ _SETUP = (
 
 def record_schema_changes(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Record what changed since the last build in meta.schema_changes and return the problems:
-    type changes of mapped fields, and story-points values that are not numbers."""
+    type changes of mapped fields."""
     for ddl in _SETUP:
         conn.execute(ddl)
     first_build = not conn.execute("SELECT 1 FROM meta.field_types LIMIT 1").fetchone()
@@ -73,16 +65,6 @@ def record_schema_changes(conn: duckdb.DuckDBPyConnection) -> list[str]:
         for source, field, name, mapped, old, new in conn.execute(
             """SELECT source_id, field_id, name, mapped_as, from_type, to_type FROM field_changes
                WHERE change = 'type_changed' AND mapped_as IS NOT NULL ORDER BY ALL"""
-        ).fetchall()
-    ]
-    problems += [
-        f"{source} project {project}: {n} issues hold a story-points value that is not a number in {field} "
-        f"(e.g. {example}); they count as unestimated"
-        for source, project, field, n, example in conn.execute(
-            """SELECT s.source_id, s.project_key, f.story_points_field, count(*), min(s.story_points_unread)
-               FROM stage.jira_issues s
-               JOIN meta.issue_fields f ON f.source_id = s.source_id AND f.project_key = s.project_key
-               WHERE s.story_points_unread IS NOT NULL GROUP BY ALL ORDER BY ALL"""
         ).fetchall()
     ]
     return problems

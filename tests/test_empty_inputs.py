@@ -295,7 +295,7 @@ def test_a_confluence_space_without_pages_reports_the_missing_charter_and_syncs(
     for _run in ("first", "incremental"):
         outcome = _sync(path, db)
         missing = f"project {HOLLOW}: charter page 'Hollow charter' not found in the synced space {hollow.space_key}"
-        assert outcome.metadata["core_tables"]["problems"] == missing
+        assert outcome.metadata["core_budgets"]["problems"] == missing
         assert warehouse_rows(db, "SELECT problem FROM meta.data_problems") == [(missing,)]
         assert _count(db, "core.budgets", "project_id = ?", (HOLLOW,)) == 0
         assert _hollow_marts(db)["portfolio"] == [NO_ITEMS_PORTFOLIO]
@@ -308,7 +308,7 @@ def test_a_confluence_space_without_pages_takes_the_budget_from_the_config(tmp_p
     path = write_config(tmp_path / "pmhub.yaml", config)
     db = tmp_path / "pmhub.duckdb"
     outcome = _sync(path, db)
-    assert outcome.metadata["core_tables"]["problems"] == "none"  # a config budget needs no charter page
+    assert outcome.metadata["core_budgets"]["problems"] == "none"  # a config budget needs no charter page
     assert warehouse_rows(db, "SELECT bac, source FROM core.budgets WHERE project_id = ?", [HOLLOW]) == [
         (1000.0, "config")
     ]

@@ -1,8 +1,8 @@
-"""Generic SQL reads the common stage contract, never a tool's own tables (issue 13).
+"""Generic code reads the common stage contract, never a tool's own tables (issue 13).
 
 Core and mart SQL must not branch per tool: a tool's raw and parsed tables are read only by its own
-stage SQL (`pipelines/sources/<tool>/sql/stage/`), which fills `models.stage_contract`. The files
-below still name a tool and are being moved behind the contract; the list may only shrink.
+stage SQL (`pipelines/sources/<tool>/sql/stage/`), which fills `models.stage_contract`; generic Python
+reaches a tool through the registry only.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from pathlib import Path
 
 from models.stage_contract import STAGE_CONTRACT
 from pipelines.sources import TOOLS
-from pipelines.transform import _sql_files
+from pipelines.transform import sql_files
 
 GENERIC_SQL = Path(__file__).parents[1] / "pipelines" / "sql"
-NOT_YET_BEHIND_THE_CONTRACT = {
-    "parsed/jira_worklogs.sql",
-}
+GENERIC_PYTHON = [
+    *(Path(__file__).parents[1] / "pipelines").glob("*.py"),
+    *(Path(__file__).parents[1] / "pipelines").glob(f"{'[!s]'}*/*.py"),  # every subpackage but sources/
+]
 
 
 def _code(sql: str) -> str:
@@ -25,14 +26,28 @@ def _code(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
 
 
-def test_generic_sql_names_no_tool_except_the_files_not_yet_moved():
+def test_generic_sql_names_no_tool():
     tool_names = re.compile(r"\b(" + "|".join(TOOLS) + r")", re.IGNORECASE)
     naming = {
         str(f.relative_to(GENERIC_SQL))
         for f in GENERIC_SQL.rglob("*.sql")
         if tool_names.search(f.name) or tool_names.search(_code(f.read_text()))
     }
-    assert naming == NOT_YET_BEHIND_THE_CONTRACT
+    assert naming == set()
+
+
+def test_generic_python_reads_no_tool_table_and_names_no_tool_in_code():
+    """No `raw.<tool>_…`, `stage.<tool>_…` or `meta.<tool>_…` table and no quoted tool name outside
+    the tools' packages (comments and docstrings may name one)."""
+    names = "|".join(TOOLS)
+    tool_code = re.compile(rf"\b(?:raw|stage|meta)\.(?:{names})_|[\"'](?:{names})[\"':]")
+    naming = {}
+    for path in GENERIC_PYTHON:
+        code = re.sub(r'(?s)"""[^"]*?"""|#[^\n]*', "", path.read_text(encoding="utf-8"))
+        found = tool_code.findall(code)
+        if found:
+            naming[str(path.relative_to(path.parents[1]))] = found
+    assert naming == {}
 
 
 def test_every_tool_stage_file_fills_only_the_contract_or_its_own_tables():
@@ -47,7 +62,7 @@ def test_every_tool_stage_file_fills_only_the_contract_or_its_own_tables():
 
 
 def test_stage_files_run_in_one_order_whatever_tool_they_come_from():
-    names = [name for name, _where, _sql in _sql_files("stage")]
+    names = [name for name, _where, _sql in sql_files("stage")]
     assert names == sorted(names) and len(names) == len(set(names))
     assert names.index("05_jira_work_items.sql") < names.index("07_status_history.sql")
     assert names.index("05_trello_work_items.sql") < names.index("07_status_history.sql")
@@ -62,3 +77,21 @@ def test_generic_python_imports_no_tool_package_or_connector():
     )
     importing = sorted(str(f.relative_to(root)) for f in generic if tool_import.search(f.read_text()))
     assert importing == []
+
+
+def test_a_stage_file_reads_a_stage_table_only_after_every_file_that_fills_it():
+    """Contract tables are created empty before the stage files run: a file reading one before all
+    its writers ran would see it empty, silently (a cost file sorted before the work items)."""
+    files = sql_files("stage")
+    writers: dict[str, list[str]] = {}
+    for name, _where, sql in files:
+        for table in re.findall(r"(?:CREATE OR REPLACE TABLE|INSERT INTO) stage\.(\w+)", sql):
+            writers.setdefault(table, []).append(name)
+    late = [
+        (name, table, writer)
+        for name, _where, sql in files
+        for table in set(re.findall(r"(?:FROM|JOIN) stage\.(\w+)", _code(sql)))
+        for writer in writers.get(table, [])
+        if writer > name
+    ]
+    assert late == []

@@ -46,8 +46,8 @@ def _blocking_check(name: str, description: str, find: Finder) -> dg.AssetChecks
     return check
 
 
-def _portfolio_findings(check: ToolCheck, conn: duckdb.DuckDBPyConnection, _settings: Settings) -> list[str]:
-    return check.find(conn, True)
+def _tool_findings(check: ToolCheck, conn: duckdb.DuckDBPyConnection, _settings: Settings) -> list[str]:
+    return check.find(conn)
 
 
 CHECKS = [
@@ -63,7 +63,7 @@ CHECKS = [
         lambda conn, _s: unresolved_story_points(conn),
     ),
     *(
-        _blocking_check(check.name, check.description, partial(_portfolio_findings, check))
+        _blocking_check(check.name, check.description, partial(_tool_findings, check))
         for tool in TOOLS.values()
         for check in tool.checks
     ),

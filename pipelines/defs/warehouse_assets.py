@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import dagster as dg
 
@@ -11,7 +12,14 @@ from pipelines.defs.resources import PmhubResource
 from pipelines.progress import progress
 from pipelines.publish import publish_snapshot, published_file
 from pipelines.sources import RAW_SCHEMA, TOOLS
-from pipelines.transform import build_core, build_marts
+from pipelines.transform import (
+    TransformReport,
+    build_budget_table,
+    build_core_tables,
+    build_cost_table,
+    build_forecast_table,
+    build_mart_tables,
+)
 from pipelines.warehouse import connect, extract_state, load_batches, write_extract_state
 
 # DuckDB allows one writing process per file; every asset that writes shares this pool (limit 1).
@@ -44,30 +52,58 @@ def raw_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     )
 
 
+def _step_metadata(report: TransformReport, started: float, problems: bool = True) -> dict[str, Any]:
+    problem_lines = {"problems": "\n".join(report.problems) or "none"} if problems else {}
+    return {**report.rows, **problem_lines, "duration_s": round(time.perf_counter() - started, 3)}
+
+
 @dg.asset(group_name="warehouse", deps=[raw_tables], pool=WRITER_POOL, kinds={"duckdb"})
 def core_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
-    """The common project model (`core.*`): work items, status changes, sprints, worklogs, budgets…"""
+    """The common project model (`core.*`) from the tools' stage SQL: work items, status changes,
+    sprints, worklogs, people, documents, baselines…"""
     started = time.perf_counter()
     progress.info("building core tables…")
     with connect(pmhub.warehouse_file()) as conn:
-        report = build_core(conn, pmhub.config(), pmhub.as_of_date())
-    return dg.MaterializeResult(
-        metadata={
-            **report.rows,
-            "problems": "\n".join(report.problems) or "none",
-            "duration_s": round(time.perf_counter() - started, 3),
-        }
-    )
+        report = build_core_tables(conn, pmhub.config(), pmhub.as_of_date())
+    return dg.MaterializeResult(metadata=_step_metadata(report, started))
 
 
-@dg.asset(group_name="warehouse", deps=[core_tables], pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(group_name="warehouse", deps=[core_tables], pool=WRITER_POOL, kinds={"duckdb", "python"})
+def core_budgets(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
+    """`core.budgets`: each project's budget from the config, else its charter page, else its baseline."""
+    started = time.perf_counter()
+    with connect(pmhub.warehouse_file()) as conn:
+        report = build_budget_table(conn)
+    return dg.MaterializeResult(metadata=_step_metadata(report, started))
+
+
+@dg.asset(group_name="warehouse", deps=[core_budgets], pool=WRITER_POOL, kinds={"duckdb"})
+def core_cost_entries(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
+    """`core.cost_entries`: worklogs priced at their author's rate, and the costs tools record on items."""
+    started = time.perf_counter()
+    with connect(pmhub.warehouse_file()) as conn:
+        report = build_cost_table(conn)
+    return dg.MaterializeResult(metadata=_step_metadata(report, started, problems=False))
+
+
+@dg.asset(group_name="warehouse", deps=[core_tables], pool=WRITER_POOL, kinds={"duckdb", "python"})
+def mart_forecast(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
+    """`mart.forecast`: when each project's remaining items finish, by Monte Carlo on its throughput."""
+    started = time.perf_counter()
+    progress.info("forecasting…")
+    with connect(pmhub.warehouse_file()) as conn:
+        report = build_forecast_table(conn, pmhub.config(), pmhub.as_of_date())
+    return dg.MaterializeResult(metadata=_step_metadata(report, started, problems=False))
+
+
+@dg.asset(group_name="warehouse", deps=[core_cost_entries, mart_forecast], pool=WRITER_POOL, kinds={"duckdb"})
 def mart_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
-    """Metrics (`mart.*`): progress, velocity, earned value and the portfolio table."""
+    """Metrics (`mart.*`): progress, velocity, earned value, schedule variance and the portfolio table."""
     started = time.perf_counter()
     progress.info("computing marts…")
     with connect(pmhub.warehouse_file()) as conn:
-        report = build_marts(conn, pmhub.config(), pmhub.as_of_date())
-    return dg.MaterializeResult(metadata={**report.rows, "duration_s": round(time.perf_counter() - started, 3)})
+        report = build_mart_tables(conn, pmhub.config(), pmhub.as_of_date())
+    return dg.MaterializeResult(metadata=_step_metadata(report, started, problems=False))
 
 
 @dg.asset(group_name="warehouse", deps=[mart_tables], pool=WRITER_POOL, kinds={"duckdb"})
@@ -86,3 +122,15 @@ def published_snapshot(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
             "duration_s": round(time.perf_counter() - started, 3),
         }
     )
+
+
+# What a sync runs after the extracts, in order.
+WAREHOUSE_ASSETS = (
+    raw_tables,
+    core_tables,
+    core_budgets,
+    core_cost_entries,
+    mart_forecast,
+    mart_tables,
+    published_snapshot,
+)

@@ -8,10 +8,11 @@ from connectors.jira import JiraClient
 from pipelines.landing import RawEntity
 from pipelines.sources.jira.config import CONFIG, JiraSource
 from pipelines.sources.jira.extract import extract_jira
-from pipelines.sources.jira.field_mapping import write_field_mapping
+from pipelines.sources.jira.incremental import PAYLOAD_STAGES, pending_issues
 from pipelines.sources.jira.migration import split_embedded_histories
+from pipelines.sources.jira.sql_support import MACROS, prepare, unread_story_points
 from pipelines.sources.jira.state import JiraState, held_state
-from pipelines.sources.tool import Tool
+from pipelines.sources.tool import IncrementalStage, Tool
 from pipelines.warehouse import Migration
 
 RAW_ENTITIES = (
@@ -53,5 +54,8 @@ TOOL = Tool(
     raw_entities=RAW_ENTITIES,
     package=__name__,
     migrations=(Migration("jira_issues", split_embedded_histories),),
-    prepare=write_field_mapping,
+    prepare=prepare,
+    macros=MACROS,
+    incremental=IncrementalStage(PAYLOAD_STAGES, pending_issues),
+    problems=unread_story_points,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from connectors.trello import TrelloClient
@@ -52,11 +53,14 @@ TOOL = Tool(
     raw_entities=RAW_ENTITIES,
     package=__name__,
     prepare=write_trello_meta,
+    # Trello object ids start with their creation time as 8 hex digits.
+    macros=("""CREATE OR REPLACE TEMP MACRO trello_id_ts(i) AS to_timestamp(('0x' || substr(i, 1, 8))::BIGINT)""",),
+    problems=partial(unmapped_list_problems, portfolio_only=False),
     checks=(
         ToolCheck(
             "trello_lists_mapped",
             "Every list holding cards on a portfolio board has a status category",
-            unmapped_list_problems,
+            partial(unmapped_list_problems, portfolio_only=True),
         ),
     ),
 )

@@ -1,0 +1,74 @@
+"""`stage.*` and `core.*` from `raw.*`: the common project model, in three steps.
+
+`build_core_tables` runs the tools' stage SQL into the common stage contract and the generic core
+SQL on it; `build_budget_table` and `build_cost_table` then fill `core.budgets` and
+`core.cost_entries`, which need Python (a charter page's budget) or the finished core tables. Each
+step is one transaction and one Dagster asset (`pipelines.defs.warehouse_assets`); `build_core`
+runs the three for callers outside Dagster.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from models.config import PmhubConfig
+from models.schema import CORE_TABLES
+from pipelines.schema_drift import record_schema_changes
+from pipelines.sources import TOOLS
+from pipelines.transform.budgets import build_budgets
+from pipelines.transform.config_tables import prepare_meta
+from pipelines.transform.costs import build_cost_entries
+from pipelines.transform.layers import (
+    TransformReport,
+    count,
+    create_stage_contract,
+    ensure_contract_tables,
+    record_problems,
+    run_layer,
+    transaction,
+)
+
+# Filled by their own steps, not by a core SQL file.
+_LATER = ("budgets", "cost_entries")
+
+
+def build_core_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> TransformReport:
+    """Rebuild `stage.*` and the SQL-built `core.*` tables; the problems the data shows are kept in
+    `meta.data_problems` (step 'core')."""
+    with transaction(conn):
+        report = prepare_meta(conn, config, as_of)
+        ensure_contract_tables(conn)
+        create_stage_contract(conn)
+        run_layer(conn, "stage", {}, report)
+        run_layer(conn, "core", {t: m for t, m in CORE_TABLES.items() if t not in _LATER}, report)
+        report.problems += [p for tool in TOOLS.values() for p in tool.problems(conn)]
+        report.problems += record_schema_changes(conn)
+        record_problems(conn, "core", report.problems)
+    return report
+
+
+def build_budget_table(conn: duckdb.DuckDBPyConnection) -> TransformReport:
+    """Rebuild `core.budgets` (config, then charter pages, then baselines); what could not be read
+    goes to `meta.data_problems` (step 'budgets')."""
+    with transaction(conn):
+        report = TransformReport(problems=build_budgets(conn))
+        report.rows["core.budgets"] = count(conn, "core.budgets")
+        record_problems(conn, "budgets", report.problems)
+    return report
+
+
+def build_cost_table(conn: duckdb.DuckDBPyConnection) -> TransformReport:
+    """Rebuild `core.cost_entries` from worklogs and the costs tools record on items."""
+    with transaction(conn):
+        return TransformReport(rows={"core.cost_entries": build_cost_entries(conn)})
+
+
+def build_core(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> TransformReport:
+    """The three steps in order, one report."""
+    report = build_core_tables(conn, config, as_of)
+    for step in (build_budget_table(conn), build_cost_table(conn)):
+        report.rows.update(step.rows)
+        report.problems += step.problems
+    return report

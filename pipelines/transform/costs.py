@@ -1,0 +1,43 @@
+"""`core.cost_entries`: every cost fact of a portfolio project, in its budget's currency.
+
+Worklogs of any tool are priced at their author's rate (`rates.people`, else `rates.default_hourly`)
+on their work date. Costs a tool records on an item itself (`stage.item_costs`: a Trello card's
+hours or cost field) are taken as they are, hours priced at the rate of the person it names.
+Deleted worklogs and items, and items in no project, cost nothing here.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.transform.layers import fill
+
+_COST_ENTRIES = """
+SELECT w.project_id, wl.item_id, wl.started_at::DATE AS incurred_on,
+       wl.hours * coalesce(r.hourly, s.default_hourly) AS amount, b.currency,
+       printf('worklog %.2fh x %g/h', wl.hours, coalesce(r.hourly, s.default_hourly)) AS basis
+FROM core.worklogs wl
+JOIN core.work_items w ON w.item_id = wl.item_id
+LEFT JOIN core.budgets b ON b.project_id = w.project_id
+LEFT JOIN core.people p ON p.person_id = wl.person_id
+LEFT JOIN meta.cfg_rates r ON r.person_ext = p.external_id
+CROSS JOIN meta.settings s
+WHERE NOT wl.is_deleted AND w.project_id IS NOT NULL
+UNION ALL
+SELECT w.project_id, c.item_id, c.incurred_on,
+       coalesce(c.amount, c.hours * coalesce(r.hourly, s.default_hourly)), b.currency,
+       CASE WHEN c.amount IS NOT NULL THEN printf('%s %g', c.basis, c.amount)
+            ELSE printf('%s %.2fh x %g/h', c.basis, c.hours, coalesce(r.hourly, s.default_hourly)) END
+FROM stage.item_costs c
+JOIN core.work_items w ON w.item_id = c.item_id
+LEFT JOIN core.budgets b ON b.project_id = w.project_id
+LEFT JOIN core.people p ON p.person_id = c.person_id
+LEFT JOIN meta.cfg_rates r ON r.person_ext = p.external_id
+CROSS JOIN meta.settings s
+WHERE coalesce(c.amount, c.hours) IS NOT NULL AND NOT w.is_deleted AND w.project_id IS NOT NULL
+"""
+
+
+def build_cost_entries(conn: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild `core.cost_entries` (after `core.budgets`, whose currency each entry takes)."""
+    return fill(conn, "core", "cost_entries", _COST_ENTRIES)

@@ -1,0 +1,24 @@
+"""The SQL macros the stage SQL calls: pmhub's own, and those each tool registers (`Tool.macros`)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.sources import TOOLS
+
+GENERIC_MACROS = (
+    # API timestamps with an offset written `+0000` (Jira) or `Z`/`+00:00` (Trello, Confluence).
+    r"""CREATE OR REPLACE TEMP MACRO pmhub_ts(s) AS
+        TRY_CAST(regexp_replace(s, '([+-]\d\d)(\d\d)$', '\1:\2') AS TIMESTAMPTZ)""",
+)
+
+
+def all_macros() -> tuple[str, ...]:
+    """Every macro definition, pmhub's and the tools', in registration order."""
+    return GENERIC_MACROS + tuple(m for tool in TOOLS.values() for m in tool.macros)
+
+
+def register_functions(conn: duckdb.DuckDBPyConnection) -> None:
+    """Define the macros on `conn` (temporary: they live with the connection)."""
+    for macro in all_macros():
+        conn.execute(macro)
