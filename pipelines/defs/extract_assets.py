@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 
 from models.config import PmhubConfig
-from pipelines.defs.resources import PmhubResource
+from pipelines.defs.resources import PmhubResource, SourceClients
 from pipelines.extract.memory import lean_parsing
 from pipelines.landing import LandingWriter
 from pipelines.progress import progress
@@ -20,18 +20,13 @@ from pipelines.warehouse import read_extract_state
 EXTRACT_GROUP = "extract"
 
 
-# Sources of one tool are extracted side by side (they are different sites, boards or credentials,
-# each with its own rate limiter); the three tools run in parallel steps under a multiprocess executor.
-MAX_PARALLEL_SOURCES = 8
-
-
 def _land_source(
-    pmhub: PmhubResource, tool: Tool, config: PmhubConfig, source: Any, state: dict[str, Any]
+    pmhub: PmhubResource, clients: SourceClients, tool: Tool, config: PmhubConfig, source: Any, state: dict[str, Any]
 ) -> dict[str, Any]:
     """Extract one source into its own landing batch; a failure leaves no batch."""
     source_id = f"{tool.name}:{source.name}"
     progress.info("extracting %s…", source_id)
-    client = tool.client(source_id, source)
+    client = clients.client(tool, source_id, source)
     writer = LandingWriter(pmhub.landing(), source_id, tool.entity_names())
     try:
         result = tool.extract(
@@ -52,7 +47,7 @@ def _land_source(
     return {"records": sum(result.counts.values()), **stats, "warnings": len(result.warnings), **window}
 
 
-def land_tool(pmhub: PmhubResource, tool: Tool) -> dg.MaterializeResult[None]:
+def land_tool(pmhub: PmhubResource, clients: SourceClients, tool: Tool) -> dg.MaterializeResult[None]:
     """Extract every source of one tool, in parallel, each into its own landing batch. Sources that
     succeed keep their batch even when another fails; the step then fails with the first error."""
     started = time.perf_counter()
@@ -61,9 +56,11 @@ def land_tool(pmhub: PmhubResource, tool: Tool) -> dg.MaterializeResult[None]:
     state = read_extract_state(pmhub.warehouse_file())
     per_source: dict[str, dict[str, Any]] = {}
     failures: list[tuple[str, BaseException]] = []
-    workers = max(1, min(MAX_PARALLEL_SOURCES, len(sources)))
+    workers = max(1, min(clients.parallel_sources, len(sources)))
     with lean_parsing(), ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {f"{tool.name}:{s.name}": pool.submit(_land_source, pmhub, tool, config, s, state) for s in sources}
+        futures = {
+            f"{tool.name}:{s.name}": pool.submit(_land_source, pmhub, clients, tool, config, s, state) for s in sources
+        }
         for source_id, future in futures.items():
             try:
                 per_source[source_id] = future.result()
@@ -88,8 +85,8 @@ def landing_asset(tool: Tool) -> dg.AssetsDefinition:
     """The extract asset of one tool, `<tool>_landing`, described by the tool package's docstring."""
 
     @dg.asset(name=f"{tool.name}_landing", group_name=EXTRACT_GROUP, kinds={tool.name}, description=tool.summary)
-    def landing(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
-        return land_tool(pmhub, tool)
+    def landing(pmhub: PmhubResource, clients: SourceClients) -> dg.MaterializeResult[None]:
+        return land_tool(pmhub, clients, tool)
 
     return landing
 

@@ -1,4 +1,5 @@
-"""The one Dagster resource: where the config file is, and what it says.
+"""The Dagster resources: where the config file is and what it says (`PmhubResource`), and what
+builds each source's client (`SourceClients`).
 
 The config file names the sources and the warehouse; its `${VAR}` secrets are read from the
 environment when a run starts, never at import time, so `dg check defs` works without them.
@@ -8,11 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
-from models.config import PmhubConfig
+from models.config import PmhubConfig, SourceConfig
 from pipelines.config_file import load_config, warehouse_path
+from pipelines.sources.tool import Tool
 from pipelines.warehouse import landing_root
 
 
@@ -36,3 +39,16 @@ class PmhubResource(dg.ConfigurableResource["PmhubResource"]):
     def as_of_date(self) -> date:
         """The date metrics are computed for: the sync's UTC date unless pinned."""
         return date.fromisoformat(self.as_of) if self.as_of else datetime.now(UTC).date()
+
+
+class SourceClients(dg.ConfigurableResource["SourceClients"]):
+    """The client factory of the extract assets: the connector client of one source. A test gives a
+    pipeline recorded or fake clients by subclassing it, where the HTTP sandbox (or a Java runtime)
+    is not the layer under test."""
+
+    # Sources of one tool are extracted side by side (different sites, boards or credentials, each
+    # with its own rate limiter), at most this many at once; the tools run in parallel steps.
+    parallel_sources: int = 8
+
+    def client(self, tool: Tool, source_id: str, source: SourceConfig) -> Any:
+        return tool.client(source_id, source)
