@@ -144,6 +144,25 @@ class StageFieldType(_Row):
     field_type: str
 
 
+class StageSprintInterval(_Row):
+    """An interval an item spent in a sprint (Jira: from its Sprint field's history); core turns
+    these into `core.sprint_membership`."""
+
+    sprint_id: str = Field(description="sprint_id in stage.sprints")
+    item_id: str
+    added_at: datetime
+    removed_at: datetime | None = Field(description="NULL while the item is still in the sprint")
+
+
+class StageBoardProject(_Row):
+    """Which portfolio project a board's sprints count for in velocity: where the board is located,
+    or, for a board of several containers, the project most of its sprints' items belong to."""
+
+    board_id: str = Field(description="board_id of stage.sprints")
+    container_id: str | None = Field(description="the container the board reports into")
+    project_id: str | None = Field(description="that container's portfolio project; NULL: none")
+
+
 class StageDocument(_Row):
     """A page of a documentation tool. `charter_project_id` is the project whose charter it is, when
     the config names it so; otherwise the page belongs to its container's project."""
@@ -171,6 +190,8 @@ STAGE_CONTRACT: dict[str, type[BaseModel]] = {
     "worklogs": Worklog,
     "documents": StageDocument,
     "sprints": Sprint,
+    "sprint_intervals": StageSprintInterval,
+    "board_projects": StageBoardProject,
     # saved baselines of items (plan tasks); core derives rolls_up, which the stage leaves false
     "baselines": Baseline,
     "baseline_costs": StageBaselineCost,

@@ -69,11 +69,6 @@ def orphan_references(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return found
 
 
-def unresolved_story_points(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = conn.execute("SELECT problem FROM meta.field_problems ORDER BY ALL").fetchall()
-    return [str(r[0]) for r in rows]
-
-
 def published_counts(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
     """The row counts recorded when the current snapshot was published (none before the first)."""
     if not table_exists(conn, "meta", "published_counts"):

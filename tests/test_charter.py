@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from models.charter import CharterError, parse_amount, parse_charter, parse_date
+from pipelines.sources.confluence.charter import CharterError, parse_amount, parse_charter, parse_date
 
 
 def page(rows: dict[str, str]) -> str:

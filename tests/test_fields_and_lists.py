@@ -2,9 +2,9 @@
 
 import pytest
 
-from models.fields import FieldResolutionError, choose_story_points, resolve_sprint
-from models.trello_fields import choose_trello_fields
-from models.trello_lists import categorize_lists
+from pipelines.sources.jira.fields import FieldResolutionError, choose_story_points, resolve_sprint
+from pipelines.sources.trello.fields import choose_trello_fields
+from pipelines.sources.trello.lists import categorize_lists
 
 SP_JSW = {
     "id": "customfield_10016",

@@ -1,6 +1,7 @@
-"""Sprint ids an issue names, in both shapes of the Sprint field and in its history (models.sprint_refs)."""
+"""Sprint ids an issue names, in both shapes of the Sprint field and in its history
+(pipelines.sources.jira.sprint_refs)."""
 
-from models.sprint_refs import field_sprint_ids, history_sprint_ids
+from pipelines.sources.jira.sprint_refs import field_sprint_ids, history_sprint_ids
 from tests.test_sprint_field import LEGACY, LEGACY_NULLS
 
 SPRINT = "customfield_10020"

@@ -51,14 +51,13 @@ def test_generic_python_reads_no_tool_table_and_names_no_tool_in_code():
 
 
 def test_every_tool_stage_file_fills_only_the_contract_or_its_own_tables():
-    """A tool's stage SQL writes the contract tables, or tables named after the tool; the few
-    generic-named tables Jira alone fills are listed (sprint intervals and board projects)."""
-    jira_owned = {"sprint_intervals", "board_projects"}
+    """A tool's stage SQL writes the contract tables, or tables named after the tool."""
     for tool in TOOLS.values():
         for name, sql_file in tool.stage_sql():
             written = set(re.findall(r"(?:CREATE OR REPLACE TABLE|INSERT INTO) stage\.(\w+)", sql_file.read_text()))
             foreign = {t for t in written if t not in STAGE_CONTRACT and not t.startswith(f"{tool.name}_")}
-            assert foreign <= (jira_owned if tool.name == "jira" else set()), (tool.name, name, foreign)
+            assert foreign == set(), (tool.name, name, foreign)
+            assert name.split("_", 1)[1].startswith(f"{tool.name}_"), f"{name}: a tool's file names start with it"
 
 
 def test_stage_files_run_in_one_order_whatever_tool_they_come_from():

@@ -18,7 +18,6 @@ from pipelines.integrity import (
     published_counts,
     row_counts,
     unexplained_drops,
-    unresolved_story_points,
 )
 from pipelines.sources import TOOLS
 from pipelines.sources.tool import ToolCheck
@@ -56,11 +55,6 @@ CHECKS = [
         "core_references_resolve",
         "No core row points to a missing parent row",
         lambda conn, _s: orphan_references(conn),
-    ),
-    _blocking_check(
-        "story_points_resolved",
-        "A story-points field is resolved per Jira project",
-        lambda conn, _s: unresolved_story_points(conn),
     ),
     *(
         _blocking_check(check.name, check.description, partial(_tool_findings, check))

@@ -10,7 +10,7 @@ from connectors.confluence import ConfluenceClient
 from models.config import PmhubConfig
 from pipelines.landing import RawEntity
 from pipelines.meta_tables import replace_meta_table
-from pipelines.sources.confluence.charters import charter_budgets
+from pipelines.sources.confluence.charter_budgets import charter_budgets
 from pipelines.sources.confluence.config import CONFIG, ConfluenceRef, ConfluenceSource
 from pipelines.sources.confluence.extract import extract_confluence
 from pipelines.sources.confluence.state import ConfluenceState, held_state

@@ -8,11 +8,12 @@ from connectors.jira import JiraClient
 from pipelines.landing import RawEntity
 from pipelines.sources.jira.config import CONFIG, JiraSource
 from pipelines.sources.jira.extract import extract_jira
+from pipelines.sources.jira.field_mapping import unresolved_story_points
 from pipelines.sources.jira.incremental import PAYLOAD_STAGES, pending_issues
 from pipelines.sources.jira.migration import split_embedded_histories
 from pipelines.sources.jira.sql_support import MACROS, prepare, unread_story_points
 from pipelines.sources.jira.state import JiraState, held_state
-from pipelines.sources.tool import IncrementalStage, Tool
+from pipelines.sources.tool import IncrementalStage, Tool, ToolCheck
 from pipelines.warehouse import Migration
 
 RAW_ENTITIES = (
@@ -58,4 +59,9 @@ TOOL = Tool(
     macros=MACROS,
     incremental=IncrementalStage(PAYLOAD_STAGES, pending_issues),
     problems=unread_story_points,
+    checks=(
+        ToolCheck(
+            "story_points_resolved", "A story-points field is resolved per Jira project", unresolved_story_points
+        ),
+    ),
 )

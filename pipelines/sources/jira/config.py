@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 
 from models.config import ContainerLink, HttpUrl, Name, SourceConfig, ToolConfig, matching
-from models.fields import CUSTOM_FIELD_ID
+from pipelines.sources.jira.fields import CUSTOM_FIELD_ID
 
 ProjectKey = Annotated[str, matching(re.compile(r"^[A-Z][A-Z0-9_]{0,31}$"), "Jira project key")]
 

@@ -17,7 +17,6 @@ from typing import Any
 from connectors.errors import ApiError
 from connectors.jira import JiraClient
 from connectors.parallel import ordered_map
-from models.fields import resolve_sprint
 from pipelines.extract.common import (
     ExtractResult,
     counted,
@@ -30,6 +29,7 @@ from pipelines.progress import progress
 from pipelines.sources.jira.census import issue_project, lost_projects, vanished_issues
 from pipelines.sources.jira.changed import select_issues
 from pipelines.sources.jira.config import JiraSource
+from pipelines.sources.jira.fields import resolve_sprint
 from pipelines.sources.jira.histories import HistoryLanding
 from pipelines.sources.jira.sprints import SprintLedger, land_boards_and_sprints, land_named_sprints
 from pipelines.sources.jira.state import ISSUE_READ_CURSOR, JiraState

@@ -15,7 +15,10 @@ from typing import Any, cast
 import duckdb
 
 from models.config import PmhubConfig
-from models.fields import (
+from pipelines.meta_tables import replace_meta_table
+from pipelines.parsed import refresh_parsed
+from pipelines.sources.jira.config import CONFIG, JiraSource
+from pipelines.sources.jira.fields import (
     CUSTOM_FIELD_ID,
     FieldMapping,
     FieldResolutionError,
@@ -23,9 +26,6 @@ from models.fields import (
     resolve_sprint,
     story_point_candidates,
 )
-from pipelines.meta_tables import replace_meta_table
-from pipelines.parsed import refresh_parsed
-from pipelines.sources.jira.config import CONFIG, JiraSource
 
 
 def _sites(config: PmhubConfig) -> list[JiraSource]:
@@ -133,3 +133,8 @@ def _refresh_point_fields(conn: duckdb.DuckDBPyConnection, field_ids: list[str])
                    list_filter([{marks}]::VARCHAR[], lambda f: f IS NOT NULL) AS valued_fields
             FROM (SELECT source_id, id, batch_id, json_transform(payload, '{spec}') AS j FROM rows_to_parse)""",  # noqa: S608
     )
+
+
+def unresolved_story_points(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """The story-points fields that could not be resolved (the blocking check's findings)."""
+    return [str(r[0]) for r in conn.execute("SELECT problem FROM meta.field_problems ORDER BY ALL").fetchall()]

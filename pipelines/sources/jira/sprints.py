@@ -19,8 +19,8 @@ from typing import Any
 
 from connectors.jira import JiraClient
 from connectors.parallel import ordered_map
-from models.sprint_refs import field_sprint_ids, history_sprint_ids
 from pipelines.landing import LandingWriter
+from pipelines.sources.jira.sprint_refs import field_sprint_ids, history_sprint_ids
 
 NO_SPRINTS = frozenset({"kanban"})
 

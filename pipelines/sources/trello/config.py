@@ -21,7 +21,7 @@ class TrelloSource(SourceConfig):
     token: SecretStr
     boards: list[TrelloId] | None = None
     done_lists: list[str] | None = None
-    # List name → todo / in_progress / done; wins over every rule (models.trello_lists).
+    # List name → todo / in_progress / done; wins over every rule (pipelines.sources.trello.lists).
     list_categories: dict[str, ListCategoryName] | None = None
 
     def location(self) -> str:

@@ -1,8 +1,8 @@
 """The Python-made decisions about Trello boards, written to `meta.*` for the SQL to join on.
 
-`meta.list_categories`: each list's status category and the rule that chose it (models.trello_lists).
+`meta.list_categories`: each list's status category and the rule that chose it (pipelines.sources.trello.lists).
 `meta.trello_fields` / `meta.trello_field_options`: which custom field holds estimates, hours and
-cost per board (models.trello_fields), also recorded in `meta.field_mapping` beside the Jira ones.
+cost per board (pipelines.sources.trello.fields), also recorded in `meta.field_mapping` beside the Jira ones.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any, cast
 import duckdb
 
 from models.config import PmhubConfig
-from models.trello_fields import choose_trello_fields
-from models.trello_lists import categorize_lists
 from pipelines.meta_tables import replace_meta_table
 from pipelines.sources.trello.config import CONFIG, TrelloSource
+from pipelines.sources.trello.fields import choose_trello_fields
+from pipelines.sources.trello.lists import categorize_lists
 
 
 def write_trello_meta(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> list[str]:

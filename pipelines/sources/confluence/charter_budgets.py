@@ -1,11 +1,11 @@
 """Budgets from charter pages: the Page Properties of the page a project names as its charter, by
-title or by the one live page of its space that carries a label (`models.charter` reads them)."""
+title or by the one live page of its space that carries a label (`pipelines.sources.confluence.charter` reads them)."""
 
 from __future__ import annotations
 
 import duckdb
 
-from models.charter import CharterError, parse_charter
+from pipelines.sources.confluence.charter import CharterError, parse_charter
 
 
 def charter_budgets(conn: duckdb.DuckDBPyConnection) -> list[str]:

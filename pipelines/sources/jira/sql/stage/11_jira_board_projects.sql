@@ -3,7 +3,7 @@
 -- so it reports into the portfolio project most of its sprints' member items belong to (ties: the
 -- first project id): a PMO reads such a board's sprints as the velocity of the project whose work
 -- they carry. Boards known only as a sprint's origin are included the same way.
-CREATE OR REPLACE TABLE stage.board_projects AS
+INSERT INTO stage.board_projects BY NAME
 WITH located AS (
     SELECT b.source_id || ':board:' || b.id AS board_id,
            b.source_id || ':project:' || (b.payload ->> '$.location.projectId') AS container_id,

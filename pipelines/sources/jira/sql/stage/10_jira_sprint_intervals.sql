@@ -1,7 +1,7 @@
 -- Sprint membership intervals from the Sprint field's history. Each change lists the sprint ids
 -- before and after; the difference is what was added and removed. Membership before the first
 -- change (or with no change at all) starts at creation.
-CREATE OR REPLACE TABLE stage.sprint_intervals AS
+INSERT INTO stage.sprint_intervals BY NAME
 WITH changes AS (
     SELECT hi.source_id, hi.item_id, hi.changed_at, hi.ord,
            list_transform(string_split(coalesce(hi.from_value, ''), ','), lambda x: trim(x)) AS before_ids,
