@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
 
 import dagster as dg
+import duckdb
 
 from pipelines.defs.extract_assets import EXTRACT_ASSETS
 from pipelines.defs.resources import PmhubResource
@@ -52,58 +53,53 @@ def raw_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     )
 
 
-def _step_metadata(report: TransformReport, started: float, problems: bool = True) -> dict[str, Any]:
-    problem_lines = {"problems": "\n".join(report.problems) or "none"} if problems else {}
-    return {**report.rows, **problem_lines, "duration_s": round(time.perf_counter() - started, 3)}
+def _warehouse_step(
+    pmhub: PmhubResource, build: Callable[[duckdb.DuckDBPyConnection], TransformReport], say: str | None = None
+) -> dg.MaterializeResult[None]:
+    """Run one transform step on the warehouse; its row counts, problems and duration as metadata."""
+    started = time.perf_counter()
+    if say:
+        progress.info("%s", say)
+    with connect(pmhub.warehouse_file()) as conn:
+        report = build(conn)
+    problems = "\n".join(report.problems) or "none"
+    return dg.MaterializeResult(
+        metadata={**report.rows, "problems": problems, "duration_s": round(time.perf_counter() - started, 3)}
+    )
 
 
 @dg.asset(group_name="warehouse", deps=[raw_tables], pool=WRITER_POOL, kinds={"duckdb"})
 def core_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     """The common project model (`core.*`) from the tools' stage SQL: work items, status changes,
     sprints, worklogs, people, documents, baselines…"""
-    started = time.perf_counter()
-    progress.info("building core tables…")
-    with connect(pmhub.warehouse_file()) as conn:
-        report = build_core_tables(conn, pmhub.config(), pmhub.as_of_date())
-    return dg.MaterializeResult(metadata=_step_metadata(report, started))
+    config, as_of = pmhub.config(), pmhub.as_of_date()
+    return _warehouse_step(pmhub, lambda conn: build_core_tables(conn, config, as_of), "building core tables…")
 
 
 @dg.asset(group_name="warehouse", deps=[core_tables], pool=WRITER_POOL, kinds={"duckdb", "python"})
 def core_budgets(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     """`core.budgets`: each project's budget from the config, else its charter page, else its baseline."""
-    started = time.perf_counter()
-    with connect(pmhub.warehouse_file()) as conn:
-        report = build_budget_table(conn)
-    return dg.MaterializeResult(metadata=_step_metadata(report, started))
+    return _warehouse_step(pmhub, build_budget_table)
 
 
 @dg.asset(group_name="warehouse", deps=[core_budgets], pool=WRITER_POOL, kinds={"duckdb"})
 def core_cost_entries(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     """`core.cost_entries`: worklogs priced at their author's rate, and the costs tools record on items."""
-    started = time.perf_counter()
-    with connect(pmhub.warehouse_file()) as conn:
-        report = build_cost_table(conn)
-    return dg.MaterializeResult(metadata=_step_metadata(report, started, problems=False))
+    return _warehouse_step(pmhub, build_cost_table)
 
 
 @dg.asset(group_name="warehouse", deps=[core_tables], pool=WRITER_POOL, kinds={"duckdb", "python"})
 def mart_forecast(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     """`mart.forecast`: when each project's remaining items finish, by Monte Carlo on its throughput."""
-    started = time.perf_counter()
-    progress.info("forecasting…")
-    with connect(pmhub.warehouse_file()) as conn:
-        report = build_forecast_table(conn, pmhub.config(), pmhub.as_of_date())
-    return dg.MaterializeResult(metadata=_step_metadata(report, started, problems=False))
+    config, as_of = pmhub.config(), pmhub.as_of_date()
+    return _warehouse_step(pmhub, lambda conn: build_forecast_table(conn, config, as_of), "forecasting…")
 
 
 @dg.asset(group_name="warehouse", deps=[core_cost_entries, mart_forecast], pool=WRITER_POOL, kinds={"duckdb"})
 def mart_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     """Metrics (`mart.*`): progress, velocity, earned value, schedule variance and the portfolio table."""
-    started = time.perf_counter()
-    progress.info("computing marts…")
-    with connect(pmhub.warehouse_file()) as conn:
-        report = build_mart_tables(conn, pmhub.config(), pmhub.as_of_date())
-    return dg.MaterializeResult(metadata=_step_metadata(report, started, problems=False))
+    config, as_of = pmhub.config(), pmhub.as_of_date()
+    return _warehouse_step(pmhub, lambda conn: build_mart_tables(conn, config, as_of), "computing marts…")
 
 
 @dg.asset(group_name="warehouse", deps=[mart_tables], pool=WRITER_POOL, kinds={"duckdb"})

@@ -13,28 +13,26 @@ import duckdb
 from pipelines.transform.layers import fill
 
 _COST_ENTRIES = """
-SELECT w.project_id, wl.item_id, wl.started_at::DATE AS incurred_on,
-       wl.hours * coalesce(r.hourly, s.default_hourly) AS amount, b.currency,
-       printf('worklog %.2fh x %g/h', wl.hours, coalesce(r.hourly, s.default_hourly)) AS basis
-FROM core.worklogs wl
-JOIN core.work_items w ON w.item_id = wl.item_id
-LEFT JOIN core.budgets b ON b.project_id = w.project_id
-LEFT JOIN core.people p ON p.person_id = wl.person_id
-LEFT JOIN meta.cfg_rates r ON r.person_ext = p.external_id
-CROSS JOIN meta.settings s
-WHERE NOT wl.is_deleted AND w.project_id IS NOT NULL
-UNION ALL
+WITH priced AS (
+    SELECT item_id, started_at::DATE AS incurred_on, hours, NULL AS amount, person_id, 'worklog' AS basis,
+           true AS from_worklog
+    FROM core.worklogs WHERE NOT is_deleted
+    UNION ALL
+    SELECT item_id, incurred_on, hours, amount, person_id, basis, false
+    FROM stage.item_costs WHERE coalesce(amount, hours) IS NOT NULL
+)
 SELECT w.project_id, c.item_id, c.incurred_on,
-       coalesce(c.amount, c.hours * coalesce(r.hourly, s.default_hourly)), b.currency,
+       coalesce(c.amount, c.hours * coalesce(r.hourly, s.default_hourly)) AS amount, b.currency,
        CASE WHEN c.amount IS NOT NULL THEN printf('%s %g', c.basis, c.amount)
-            ELSE printf('%s %.2fh x %g/h', c.basis, c.hours, coalesce(r.hourly, s.default_hourly)) END
-FROM stage.item_costs c
+            ELSE printf('%s %.2fh x %g/h', c.basis, c.hours, coalesce(r.hourly, s.default_hourly)) END AS basis
+FROM priced c
 JOIN core.work_items w ON w.item_id = c.item_id
 LEFT JOIN core.budgets b ON b.project_id = w.project_id
 LEFT JOIN core.people p ON p.person_id = c.person_id
 LEFT JOIN meta.cfg_rates r ON r.person_ext = p.external_id
 CROSS JOIN meta.settings s
-WHERE coalesce(c.amount, c.hours) IS NOT NULL AND NOT w.is_deleted AND w.project_id IS NOT NULL
+-- hours logged stay spent when their item is deleted later; a value on a deleted item is gone with it
+WHERE w.project_id IS NOT NULL AND (c.from_worklog OR NOT w.is_deleted)
 """
 
 
