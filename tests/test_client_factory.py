@@ -134,7 +134,7 @@ class FakePlanFiles:
     def sha256(self, _local: Path) -> str:
         return str(PLAN.plan["sha256"])
 
-    def read(self, _local: Path) -> PlanRead:
+    def read(self, _local: Path, _sha256: str) -> PlanRead:
         self.reads += 1
         return PLAN
 

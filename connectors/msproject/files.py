@@ -134,5 +134,5 @@ class PlanFiles:
         return file_sha256(local)
 
     @staticmethod
-    def read(local: Path) -> PlanRead:
-        return read_plan(local)
+    def read(local: Path, sha256: str) -> PlanRead:
+        return read_plan(local, sha256)

@@ -74,14 +74,14 @@ def _records(path: Path, sha256: str, project: Any, jv: Java) -> PlanRead:
     )
 
 
-def read_plan(path: Path) -> PlanRead:
-    """Everything pmhub uses from one plan file.
+def read_plan(path: Path, sha256: str | None = None) -> PlanRead:
+    """Everything pmhub uses from one plan file; `sha256`, when the caller hashed the file already.
 
     Raises MsProjectUnavailable when the msproject extra or Java is missing, PlanFileError when this
     file cannot be read.
     """
     jv = java()
-    sha256 = file_sha256(path)
+    sha256 = sha256 or file_sha256(path)
     try:
         project = jv.reader().read(str(path))
         if project is None:

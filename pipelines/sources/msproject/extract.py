@@ -57,7 +57,7 @@ def _land_plan(client: PlanFiles, plan: PlanFile, state: MsProjectState, writer:
         progress.info("%s plan %s: unchanged since last sync", writer.source_id, plan.name)
         return
     try:
-        read = client.read(local)
+        read = client.read(local, sha256)
     except PlanFileError as exc:
         # The source's batch is not landed: its plans stay as last synced, and the run says which file.
         raise ExtractError(f"{writer.source_id}: {exc.detail} ({plan.location})") from None
