@@ -309,6 +309,53 @@ class Flow(_Row):
     day_convention: Literal["inclusive", "elapsed"]
 
 
+class CumulativeFlow(_Row):
+    """A project's items per status category at the end of one UTC day (the cumulative flow
+    diagram); the four counts add up to items_total of mart.project_progress that day."""
+
+    project_id: str
+    as_of: date
+    todo: int
+    in_progress: int
+    done: int
+    uncategorized: int = Field(description="items whose status maps to no category")
+
+
+class AgingWip(_Row):
+    """An item in progress on the sync date: its age since it started against its project's cycle
+    times (nearest-rank percentiles of mart.flow), in mart.flow's day convention."""
+
+    item_id: str
+    project_id: str
+    key: str | None
+    title: str | None
+    status: str | None
+    started_at: datetime
+    age_days: int
+    cycle_p50_days: int | None
+    cycle_p85_days: int | None
+    cycle_p95_days: int | None
+    age_band: Literal["within p50", "p50 to p85", "p85 to p95", "over p95"] | None = Field(
+        description="where the age lies among the percentiles; NULL while the project finished nothing"
+    )
+    url: str | None
+
+
+class AttentionItem(_Row):
+    """An open item behind a project's RAG: aging past the project's P85 cycle time, overdue, or in
+    a status that names a block. `days`: how far past (P85, due date) or how long unchanged."""
+
+    project_id: str
+    item_id: str
+    key: str | None
+    title: str | None
+    status: str | None
+    reason: Literal["aging", "overdue", "blocked"]
+    days: int | None
+    detail: str
+    url: str | None
+
+
 class ThroughputWeekly(_Row):
     """Items a project finished in one ISO week (by their last entry into done), zero weeks included
     from its first finished item to the as-of week."""
@@ -396,6 +443,9 @@ MART_TABLES: dict[str, type[_Row]] = {
     "budget_variance": BudgetVariance,
     "schedule_variance": ScheduleVariance,
     "flow": Flow,
+    "cumulative_flow": CumulativeFlow,
+    "aging_wip": AgingWip,
+    "attention_items": AttentionItem,
     "throughput_weekly": ThroughputWeekly,
     "forecast": Forecast,
     "portfolio": Portfolio,

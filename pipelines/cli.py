@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from connectors.errors import ApiError
@@ -55,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     query = sub.add_parser("query", help="run SQL on a warehouse, read-only")
     query.add_argument("--db", type=Path, required=True)
     query.add_argument("sql")
+    report = sub.add_parser("report", help="write the portfolio report: one self-contained HTML file")
+    report.add_argument("--db", type=Path, required=True)
+    report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    report.add_argument("--as-of", type=date.fromisoformat, help="the day to show (default: the last sync's)")
     check = sub.add_parser("check", help="validate config, env vars and connectivity")
     check.add_argument("--config", type=Path, required=True)
     status = sub.add_parser("status", help="last sync of each source, from the run log; exit 1 if the last run failed")
@@ -106,6 +111,15 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"  {key}: {core.get(key, 0)} rows")
         if problems:
             print(f"data problems (not loaded as numbers):\n  {problems}", file=sys.stderr)
+        return 0
+    if args.command == "report":
+        from pipelines.report import ReportError, write_report
+
+        try:
+            print(f"report written to {write_report(args.db, args.out, args.as_of)}")
+        except ReportError as exc:
+            print(f"pmhub: {exc}", file=sys.stderr)
+            return 1
         return 0
     if args.command == "query":
         from pipelines.query import QueryError, run_query

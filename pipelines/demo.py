@@ -14,6 +14,7 @@ import yaml
 
 from pipelines.publish import published_file
 from pipelines.render import table
+from pipelines.report import write_report
 from pipelines.run_sync import SyncOutcome, run_sync
 from pipelines.warehouse import connect, landing_root, state_file
 from sandbox.generator import generate
@@ -38,10 +39,15 @@ def _prepare(db: Path) -> None:
         if not marker or marker[0] != DEMO_MARKER:
             raise DemoError(f"{db} exists and is not a pmhub demo warehouse; choose another --db")
         db.unlink()
-    for leftover in (db.with_name(db.name + ".wal"), state_file(db), published_file(db)):
+    for leftover in (db.with_name(db.name + ".wal"), state_file(db), published_file(db), report_file(db)):
         leftover.unlink(missing_ok=True)
     shutil.rmtree(landing_root(db), ignore_errors=True)
     shutil.rmtree(_plans_folder(db), ignore_errors=True)
+
+
+def report_file(db: Path) -> Path:
+    """Where the demo writes its portfolio report, beside the warehouse."""
+    return db.with_name(db.stem + ".report.html")
 
 
 def _plans_folder(db: Path) -> Path:
@@ -131,6 +137,7 @@ def run_demo(db: Path, size: str = "small", seed: int = 7) -> tuple[SyncOutcome,
     if not outcome.success:
         return outcome, ""
     _mark(db)
+    write_report(db, report_file(db))
     return outcome, portfolio_table(db)
 
 
@@ -141,6 +148,7 @@ def closing_notes(db: Path) -> str:
     return "\n".join(
         [
             "",
+            f"Portfolio report (one HTML file for any browser; prints one project per page): {report_file(db)}",
             f"Warehouse: {db}",
             "Query it (read-only):",
             f'  pmhub query --db {db} "{portfolio_sql}"',

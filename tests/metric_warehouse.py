@@ -63,7 +63,8 @@ class MetricWarehouse:
             *([(done, "done")] if done else []),
         ]
         self.conn.executemany(
-            "INSERT INTO stage.status_history VALUES (?, ?, ?, ?)", [(key, at(t), c, c) for t, c in steps]
+            "INSERT INTO stage.status_history (item_id, valid_from, status, category, seq) VALUES (?, ?, ?, ?, ?)",
+            [(key, at(t), c, c, n) for n, (t, c) in enumerate(steps)],
         )
         self.conn.executemany(
             "INSERT INTO stage.points_history VALUES (?, ?, ?)",

@@ -144,3 +144,80 @@ def test_a_forecast_after_the_planned_end_turns_the_project_amber_or_red_with_th
     assert graded() == ("amber", f"{late}; no cost data")
     assert graded(rag_amber_late_days=5) == ("green", "no cost data")
     assert graded(rag_red_late_days=0) == ("red", f"{late}; no cost data")
+
+
+# metrics.md §3.2, "per day": cumulative started and done at the end of each day, and end-of-day WIP
+CFD_BY_HAND = {  # day: (cum. started, cum. done, end-of-day WIP)
+    "03-01": (2, 1, 1),
+    "03-02": (3, 1, 2),
+    "03-03": (3, 1, 2),
+    "03-04": (4, 2, 2),
+    "03-05": (5, 3, 2),
+    "03-06": (5, 4, 1),
+    "03-07": (5, 4, 1),
+}
+
+
+def test_cumulative_flow_reproduces_the_worked_example(flow_warehouse):
+    build_marts(flow_warehouse, PmhubConfig(), AS_OF)
+    rows = {
+        day: (todo, in_progress, done, uncategorized)
+        for day, todo, in_progress, done, uncategorized in flow_warehouse.execute(
+            "SELECT strftime(as_of, '%m-%d'), todo, in_progress, done, uncategorized FROM mart.cumulative_flow"
+        ).fetchall()
+    }
+    for day, (started, done, wip) in CFD_BY_HAND.items():
+        arrived = sum(1 for created, _s, _d in FLOW.values() if created <= day)
+        assert rows[day] == (arrived - started, wip, done, 0), day
+        assert started == wip + done
+    assert min(rows) == "02-20" and max(rows) == "03-07"  # from the first item to the as-of date
+    totals = flow_warehouse.execute(
+        """SELECT count(*) FROM mart.cumulative_flow c JOIN mart.project_progress p USING (project_id, as_of)
+           WHERE c.todo + c.in_progress + c.done + c.uncategorized <> p.items_total"""
+    ).fetchone()
+    assert totals == (0,)
+
+
+def test_aging_wip_sets_each_open_items_age_against_nearest_rank_cycle_percentiles(flow_warehouse):
+    """E started 03-05 and is open on 03-07: age 3 days (inclusive). Finished cycle times 1, 2, 4, 5:
+    nearest-rank P50 is the 2nd (2), P85 and P95 the 4th (5); 3 lies between P50 and P85."""
+    build_marts(flow_warehouse, PmhubConfig(), AS_OF)
+    rows = flow_warehouse.execute(
+        "SELECT item_id, age_days, cycle_p50_days, cycle_p85_days, cycle_p95_days, age_band FROM mart.aging_wip"
+    ).fetchall()
+    assert rows == [("E", 3, 2, 5, 5, "p50 to p85")]
+    config = PmhubConfig(settings=Settings(flow_day_convention="elapsed"))
+    build_marts(flow_warehouse, config, AS_OF)
+    rows = flow_warehouse.execute(
+        "SELECT age_days, cycle_p50_days, cycle_p85_days, age_band FROM mart.aging_wip"
+    ).fetchall()
+    assert rows == [(2, 1, 4, "p50 to p85")]  # elapsed: age 2, cycle times 0, 1, 3, 4
+
+
+def test_aging_wip_has_no_band_where_nothing_finished_yet():
+    w = MetricWarehouse.empty(["new"], AS_OF)
+    w.item("N1", "new", "2024-03-01", started="2024-03-06")
+    w.item("N2", "new", "2024-03-01")
+    w.build(PmhubConfig(), AS_OF)
+    assert w.rows("SELECT item_id, age_days, cycle_p50_days, age_band FROM mart.aging_wip") == [("N1", 2, None, None)]
+
+
+def test_attention_items_name_the_aging_the_overdue_and_the_blocked():
+    """F is in progress 8 days (inclusive) where the finished items' P85 cycle time is 5; G is
+    overdue by 2 days; H sits in "Blocked" since 03-04; D finished late and counts for nothing."""
+    w = MetricWarehouse.empty(["apollo"], AS_OF)
+    for key, (created, started, done) in FLOW.items():
+        w.item(key, "apollo", f"2024-{created}", started=_day(started), done=_day(done))
+    w.item("F", "apollo", "2024-02-20", started="2024-02-29")
+    w.item("G", "apollo", "2024-03-01")
+    w.item("H", "apollo", "2024-03-01", started="2024-03-05")
+    w.conn.execute("UPDATE core.work_items SET due_at = '2024-03-05T12:00:00Z' WHERE item_id IN ('G', 'D')")
+    w.conn.execute(
+        "UPDATE core.work_items SET status = 'Blocked', updated_at = '2024-03-04T09:00:00Z' WHERE item_id = 'H'"
+    )
+    w.build(PmhubConfig(), AS_OF)
+    assert w.rows("SELECT item_id, reason, days, detail FROM mart.attention_items ORDER BY ALL") == [
+        ("F", "aging", 3, "in progress 8 days; 85% of items finish within 5"),
+        ("G", "overdue", 2, "due 2024-03-05"),
+        ("H", "blocked", 3, "status Blocked"),
+    ]
