@@ -158,10 +158,15 @@ class HttpClient:
     def post_json(self, path: str, body: Any, *, expect: Expect | None = None) -> Any:
         """POST a JSON body and decode the JSON answer.
 
-        Retried like GET: every POST pmhub sends is a read (search, bulk fetch), so repeating it
-        is safe.
+        Retried like GET: pmhub's POSTs are reads (search, bulk fetch), and the status page's
+        create, which Confluence does not repeat (a title is unique within a space).
         """
         return self.decode_json(self._send("POST", path, None, body), expect)
+
+    def put_json(self, path: str, body: Any, *, expect: Expect | None = None) -> Any:
+        """PUT a JSON body and decode the JSON answer. Retried like GET: pmhub's PUTs carry the version
+        they create, so a repeat the server already applied is refused (409), never applied twice."""
+        return self.decode_json(self._send("PUT", path, None, body), expect)
 
     def decode_json(self, response: requests.Response, expect: Expect | None = None) -> Any:
         """Decode a 2xx body, raising `ApiError` that names what was expected if it is unusable."""

@@ -22,8 +22,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     create_model,
+    field_validator,
     model_validator,
 )
 
@@ -236,6 +238,38 @@ class Schedule(ConfigSection):
     timezone: TimeZoneName = "UTC"
 
 
+class Webhook(ConfigSection):
+    """An incoming-webhook URL (Slack, Microsoft Teams): a secret, written as `${VAR}`."""
+
+    webhook: SecretStr
+
+    @field_validator("webhook")
+    @classmethod
+    def _url(cls, value: SecretStr) -> SecretStr:
+        if not re.match(r"^https?://[^\s/]+/", value.get_secret_value()):
+            raise ValueError("webhook must be an http(s) URL with a path (the value is not shown: it is a secret)")
+        return value
+
+
+class StatusPage(ConfigSection):
+    """Where the portfolio's status page goes: a space of a configured source, under one title."""
+
+    source: Name
+    space: Name
+    title: str = Field(default="Portfolio status", min_length=1, max_length=255)
+
+
+class Publish(ConfigSection):
+    """Where the portfolio goes after each successful sync: a status page, and a digest to Slack
+    and/or Microsoft Teams (RAG changes, forecast moves, failed or stale sources)."""
+
+    confluence: StatusPage | None = None
+    slack: Webhook | None = None
+    teams: Webhook | None = None
+    # A project's P85 finish moving by more than this many days since the last digest is news.
+    p85_move_days: int = Field(default=7, ge=0, le=3650)
+
+
 class PmhubConfig(ConfigSection):
     """The whole config file, after `${VAR}` substitution and cross-reference checks."""
 
@@ -245,6 +279,7 @@ class PmhubConfig(ConfigSection):
     rates: Rates = Rates()
     settings: Settings = Settings()
     schedule: Schedule = Schedule()
+    publish: Publish = Publish()
 
     # The tools this config model knows, in registration order (set by `config_model`).
     tools: ClassVar[tuple[ToolConfig, ...]] = ()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from connectors.errors import ApiError
+from connectors.errors import ApiError, SourceError
 from models.config import ConfigError
 from pipelines.run_sync import TOOLS
 from sandbox.serve import add_serve_arguments, serve_from_args
@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--db", type=Path, required=True)
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     report.add_argument("--as-of", type=date.fromisoformat, help="the day to show (default: the last sync's)")
+    publish = sub.add_parser("publish", help="announce the last sync to the publish: webhooks (Slack, Teams)")
+    publish.add_argument("--config", type=Path, required=True)
     check = sub.add_parser("check", help="validate config, env vars and connectivity")
     check.add_argument("--config", type=Path, required=True)
     status = sub.add_parser("status", help="last sync of each source, from the run log; exit 1 if the last run failed")
@@ -111,6 +113,18 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"  {key}: {core.get(key, 0)} rows")
         if problems:
             print(f"data problems (not loaded as numbers):\n  {problems}", file=sys.stderr)
+        return 0
+    if args.command == "publish":
+        from pipelines.digest import DigestError
+        from pipelines.publish_cmd import PublishError, run_publish
+        from pipelines.report import ReportError
+
+        try:
+            for line in run_publish(args.config):
+                print(line)
+        except (PublishError, DigestError, ReportError, SourceError) as exc:
+            print(f"pmhub: {exc}", file=sys.stderr)
+            return 1
         return 0
     if args.command == "report":
         from pipelines.report import ReportError, write_report

@@ -62,6 +62,13 @@ class RunRecord:
     message: str = ""
     failed_step: str | None = None
     sources: dict[str, dict[str, float]] = field(default_factory=dict)
+    # The first run of a retry chain (Dagster's dagster/root_run_id); None when the run is its own.
+    root_run_id: str | None = None
+
+    @property
+    def sync_key(self) -> str:
+        """The sync this run belongs to: its retries share the key of the run they retry."""
+        return self.root_run_id or self.run_id
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=False, ensure_ascii=False)

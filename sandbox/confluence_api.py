@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sandbox.clock import SandboxClock
-from sandbox.confluence_mutations import ConfluencePages
+from sandbox.confluence_mutations import ConfluencePages, PageWriteError
 from sandbox.http_kit import ApiRequest, ApiResponse, BadRequest, PageTokens, VendorApi, clamp, json_response, route
 from sandbox.jira_api import basic_auth_ok
 from sandbox.model import ConfluencePage, ConfluenceSpace, PageVersion
@@ -80,6 +80,8 @@ class ConfluenceApi(VendorApi):
             route("GET", f"{PREFIX}/spaces/{{space}}/pages", self.space_pages),
             route("GET", f"{PREFIX}/pages", self.pages),
             route("GET", f"{PREFIX}/pages/{{page}}", self.page),
+            route("POST", f"{PREFIX}/pages", self.create_page),
+            route("PUT", f"{PREFIX}/pages/{{page}}", self.update_page),
             route("GET", f"{PREFIX}/pages/{{page}}/versions", self.versions),
             route("GET", f"{PREFIX}/pages/{{page}}/labels", self.labels),
         ]
@@ -299,3 +301,57 @@ class ConfluenceApi(VendorApi):
             return {"id": str(int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)), "name": name, "prefix": "global"}
 
         return self._paged(request, names, render, sort)
+
+    # -- writes (a status page pmhub publishes) ---------------------------------------------------
+
+    def _written(self, request: ApiRequest, write: Callable[[dict[str, Any]], ConfluencePage]) -> ApiResponse:
+        try:
+            payload = json.loads(request.body or b"{}")
+            body = payload["body"]
+            if body.get("representation") != "storage":
+                return self.error(400, "Only the storage representation is supported by this sandbox.")
+            page = write(payload)
+        except PageWriteError as exc:
+            return self.error(exc.status, str(exc))
+        except (ValueError, KeyError, TypeError) as exc:
+            return self.error(400, f"Invalid request body: {exc}")
+        out = self._page(page, "storage")
+        out["_links"]["base"] = f"{request.base_url}/wiki"
+        return json_response(200, out)
+
+    def create_page(self, request: ApiRequest) -> ApiResponse:
+        def write(payload: dict[str, Any]) -> ConfluencePage:
+            if str(payload["spaceId"]) not in self._spaces:
+                raise PageWriteError(404, f"Space {payload['spaceId']} not found.")
+            return self._pages.create_page(
+                str(payload["spaceId"]),
+                payload["title"],
+                payload["body"]["value"],
+                payload.get("parentId"),
+                self._writer_of(request),
+            )
+
+        return self._written(request, write)
+
+    def update_page(self, request: ApiRequest) -> ApiResponse:
+        page_id = request.path_params["page"]
+
+        def write(payload: dict[str, Any]) -> ConfluencePage:
+            if str(payload["id"]) != page_id:
+                raise PageWriteError(400, "The id in the body must be the page's id.")
+            version = payload["version"]
+            return self._pages.update_page(
+                page_id,
+                payload["title"],
+                payload["body"]["value"],
+                int(version["number"]),
+                version.get("message", ""),
+                self._writer_of(request),
+            )
+
+        return self._written(request, write)
+
+    @staticmethod
+    def _writer_of(_request: ApiRequest) -> str:
+        # One sandbox account writes: the token's owner.
+        return "pmhub-sandbox-writer"

@@ -29,6 +29,14 @@ class PagesChanged:
         return {"op": self.op, "page_ids": list(self.page_ids)}
 
 
+class PageWriteError(ValueError):
+    """A page write Confluence refuses: `status` is what it answers (400 or 409)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
 class ConfluencePages:
     """The live pages the Confluence API serves, with each page's status; reads and changes hold `lock`."""
 
@@ -103,3 +111,42 @@ class ConfluencePages:
                 del self.pages[page_id]
                 del self.status[page_id]
             return PagesChanged("purge_pages", chosen)
+
+    def create_page(
+        self, space_id: str, title: str, body: str, parent_id: str | None, author_id: str
+    ) -> ConfluencePage:
+        """A new page, version 1 (POST /pages). Titles are unique within a space, as in Confluence."""
+        with self.lock:
+            if any(
+                p.space_id == space_id and p.title == title and self.status[p.id] != "trashed"
+                for p in self.pages.values()
+            ):
+                raise PageWriteError(
+                    400,
+                    "A page with this title already exists: A page already exists with the same TITLE in this space",
+                )
+            now = self._clock.now()
+            page_id = str(max((int(i) for i in self.pages), default=0) + 1)
+            position = 1 + max((p.position for p in self.pages.values() if p.space_id == space_id), default=0)
+            version = PageVersion(1, now, author_id, "", False, body)
+            page = ConfluencePage(page_id, space_id, title, parent_id, author_id, now, position, (version,))
+            self.pages[page_id] = page
+            self.status[page_id] = "current"
+            return page
+
+    def update_page(
+        self, page_id: str, title: str, body: str, number: int, message: str, author_id: str
+    ) -> ConfluencePage:
+        """A new version of a page (PUT /pages/{id}): `number` must be the current one plus 1, else
+        409, as when someone else saved in between."""
+        with self.lock:
+            page = self.pages.get(page_id)
+            if page is None or self.status[page_id] != "current":
+                raise PageWriteError(404, f"Page {page_id} not found.")
+            if number != page.current.number + 1:
+                raise PageWriteError(
+                    409, f"Version must be incremented on update. Current version is: {page.current.number}"
+                )
+            version = PageVersion(number, self._clock.now(), author_id, message, False, body)
+            self.pages[page_id] = replace(page, title=title, versions=(*page.versions, version))
+            return self.pages[page_id]

@@ -128,6 +128,10 @@ def _operation(spec: Spec, spec_path: str, method: str) -> _Operation:
     credentials = {s["name"] for s in schemes if s.get("type") == "apiKey" and s.get("in") == "query"}
     single = {p["name"] for p in query if _schema_type(spec, p.get("schema", {})) != "array"}
     body = spec["paths"][spec_path][method].get("requestBody", {})
+    # A shared request body (`$ref: #/components/requestBodies/PageUpdateRequest`) is checked too: read
+    # without resolving, it looked like no JSON body at all, and its writes went unvalidated.
+    while "$ref" in body:
+        body = spec["components"]["requestBodies"][body["$ref"].rsplit("/", 1)[1]]
     json_body = any(_JSON_TYPE.match(kind) for kind in body.get("content", {}))
     return _Operation(
         spec_path, method.upper(), frozenset({p["name"] for p in query} | credentials), frozenset(single), json_body

@@ -128,6 +128,17 @@ _TRELLO_PAGING: dict[str, dict[str, Any]] = {
     "since": {"type": "string"},
 }
 
+
+def _confluence_page_bodies(spec: Spec) -> None:
+    schemas = spec["components"]["schemas"]
+    schemas["PageBodyWrite"] = {**schemas["PageBodyWrite"], "required": ["representation", "value"]}
+    schemas["PageNestedBodyWrite"] = {
+        **schemas["PageNestedBodyWrite"],
+        "additionalProperties": False,
+        "minProperties": 1,
+    }
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch(
         "jira",
@@ -181,6 +192,17 @@ PATCHES: tuple[Patch, ...] = (
             _add_query_parameters(path, "get", _TRELLO_PAGING),
         )
         for path in ("/boards/{id}/cards", "/boards/{id}/cards/{filter}")
+    ),
+    Patch(
+        "confluence",
+        "a page write's `body` is one of PageBodyWrite (`representation` and `value`) or PageNestedBodyWrite "
+        "(one format as a key): the two now exclude each other (the first requires its two keys, the second "
+        "takes only the format keys), so the documented form matches one of them",
+        "the document itself: neither alternative requires or forbids a key, so every object body, "
+        "`{representation, value}` and `{storage: {...}}` alike, matches both and fails the `oneOf`; as written, "
+        "no page could ever be created or updated. PageNestedBodyWrite's own description: 'Only one body format "
+        "should be specified as the property for this object, e.g. `storage`'",
+        _confluence_page_bodies,
     ),
     Patch(
         "trello",

@@ -200,8 +200,41 @@ def component_errors(spec: dict[str, Any], vendor: str, name: str, value: Any) -
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(value)]
 
 
+# Writes change the sandbox they reach: checked on a sandbox of their own (below), not on the session's.
+WRITES = {("POST", "/wiki/api/v2/pages"), ("PUT", "/wiki/api/v2/pages/{page}")}
+
+
 def test_every_served_endpoint_has_a_sample(sandbox):
-    assert sorted(sandbox.routes()) == sorted((method, template) for method, template, _p, _b in SAMPLES)
+    samples = {(method, template) for method, template, _p, _b in SAMPLES} | WRITES
+    assert sorted(sandbox.routes()) == sorted(samples)
+
+
+def test_page_writes_answer_as_the_official_spec_says(portfolio, apis):
+    """Create a page, then save its version 2: both answers hold to Confluence's v2 document."""
+    auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
+    pmo = next(s for s in portfolio.spaces if s.key == "PMO")
+    body = {"representation": "storage", "value": "<p>status</p>"}
+    with SandboxServer(portfolio) as srv:
+        created = requests.post(
+            f"{srv.url}/wiki/api/v2/pages",
+            json={"spaceId": pmo.id, "status": "current", "title": "Sampled status page", "body": body},
+            auth=auth,
+        )
+        assert created.status_code == 200, created.text
+        apis["confluence"].validate_response(RequestsOpenAPIRequest(created.request), RequestsOpenAPIResponse(created))
+        page = created.json()
+        update = {
+            "id": page["id"],
+            "status": "current",
+            "title": page["title"],
+            "body": body,
+            "version": {"number": 2, "message": "second"},
+        }
+        updated = requests.put(f"{srv.url}/wiki/api/v2/pages/{page['id']}", json=update, auth=auth)
+        assert updated.status_code == 200 and updated.json()["version"]["number"] == 2, updated.text
+        apis["confluence"].validate_response(RequestsOpenAPIRequest(updated.request), RequestsOpenAPIResponse(updated))
+        stale = requests.put(f"{srv.url}/wiki/api/v2/pages/{page['id']}", json=update, auth=auth)
+        assert stale.status_code == 409
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=sample_id)

@@ -54,7 +54,8 @@ def api_root(base_url: str) -> str:
 
 
 class ConfluenceClient:
-    """Read access to one Confluence Cloud site through a shared `HttpClient`."""
+    """Access to one Confluence Cloud site through a shared `HttpClient`: reads, and the writes of
+    the status page pmhub publishes (v2 pages, versioned)."""
 
     def __init__(self, http: HttpClient) -> None:
         self.http = http
@@ -135,3 +136,29 @@ class ConfluenceClient:
         required = ("content.id", "content.version.number")
         for result in iter_cursor_pages(self.http, "/rest/api/search", params, require=required):
             yield result["content"]
+
+    def create_page(self, space_id: str, title: str, storage: str) -> dict[str, Any]:
+        """A new current page in the space, its body in storage format (v2 ``POST /pages``)."""
+        body = {
+            "spaceId": str(space_id),
+            "status": "current",
+            "title": title,
+            "body": {"representation": "storage", "value": storage},
+        }
+        page: dict[str, Any] = self.http.post_json("/api/v2/pages", body, expect="object")
+        return page
+
+    def update_page(self, page_id: str, title: str, storage: str, number: int, message: str) -> dict[str, Any]:
+        """Save version `number` of the page (v2 ``PUT /pages/{id}``); ApiError 409 when the page's
+        current version is not `number` - 1 (someone saved in between)."""
+        body = {
+            "id": str(page_id),
+            "status": "current",
+            "title": title,
+            "body": {"representation": "storage", "value": storage},
+            "version": {"number": number, "message": message},
+        }
+        page: dict[str, Any] = self.http.put_json(
+            f"/api/v2/pages/{quote(str(page_id), safe='')}", body, expect="object"
+        )
+        return page

@@ -16,7 +16,9 @@ from typing import Any
 import dagster as dg
 
 from models.config import ConfigError
+from pipelines.config_file import load_config, warehouse_path
 from pipelines.config_outline import read_outline
+from pipelines.digest import DigestError, announce_run
 from pipelines.run_log import (
     EXTRACT_STEPS,
     RunRecord,
@@ -76,6 +78,7 @@ def build_record(instance: dg.DagsterInstance, run: dg.DagsterRun, secrets: list
         message=safe_reason(message, secrets) if message else "",
         failed_step=failed_step,
         sources=source_figures(materialization_metadata(events), [s for s in sources if s.split(":", 1)[0] in tools]),
+        root_run_id=run.tags.get("dagster/root_run_id"),
     )
 
 
@@ -85,6 +88,31 @@ def _pmhub_run_config(run_config: Mapping[str, Any]) -> Mapping[str, Any]:
     for key in ("resources", "pmhub", "config"):
         node = node.get(key) if isinstance(node, Mapping) else None
     return node if isinstance(node, Mapping) else {}
+
+
+def _retries_left(run: dg.DagsterRun) -> bool:
+    """Whether the daemon will retry this failed run (run retries: dagster/max_retries)."""
+    tags = run.tags
+    return int(tags.get("dagster/retry_number", "0")) < int(tags.get("dagster/max_retries", "0"))
+
+
+def _announce(context: dg.RunStatusSensorContext, config_path: str, warehouse: Any, record: RunRecord) -> None:
+    """The run's digest to the configured webhooks: on success, or on a failure no retry follows."""
+    if not record.success and _retries_left(context.dagster_run):
+        return
+    try:
+        config = load_config(config_path)
+        if not (config.publish.slack or config.publish.teams):
+            return
+        sent = announce_run(
+            config, warehouse_path(config_path, config, warehouse), record.sync_key, record.success, record.message
+        )
+    except (ConfigError, DigestError, OSError) as exc:
+        # Logged, not raised: a raising sensor would stop at this run and hold back every later one.
+        context.log.error(f"digest of run {record.run_id} not sent: {exc}")
+        return
+    if sent:
+        context.log.info(f"digest of run {record.sync_key} sent to {', '.join(sent)}")
 
 
 def record_run(context: dg.RunStatusSensorContext) -> RunRecord | None:
@@ -107,6 +135,7 @@ def record_run(context: dg.RunStatusSensorContext) -> RunRecord | None:
         # Logged, not raised: a raising sensor would stop at this run and hold back every later one.
         context.log.error(f"run {run.run_id} not recorded beside {outline.warehouse}: {exc}")
         return None
+    _announce(context, config_path, settings.get("warehouse"), record)
     outcome = "succeeded" if record.success else f"FAILED in {record.failed_step or 'the run'}: {record.message}"
     line = f"pmhub run log: run {run.run_id} {outcome} (recorded in {path})"
     context.log.info(line)

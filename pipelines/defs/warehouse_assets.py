@@ -12,6 +12,7 @@ from pipelines.defs.extract_assets import EXTRACT_ASSETS
 from pipelines.defs.resources import PmhubResource
 from pipelines.progress import progress
 from pipelines.publish import publish_snapshot, published_file
+from pipelines.publish_cmd import publish_status_pages
 from pipelines.sources import RAW_SCHEMA, TOOLS
 from pipelines.transform import (
     TransformReport,
@@ -120,6 +121,14 @@ def published_snapshot(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     )
 
 
+@dg.asset(group_name="publish", deps=[published_snapshot], kinds={"html"})
+def status_page(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
+    """The portfolio's status page, created or updated in place in the tool `publish:` names (a
+    Confluence space); opt-in: without a `publish.confluence` section it does nothing."""
+    lines = publish_status_pages(pmhub.config(), pmhub.warehouse_file())
+    return dg.MaterializeResult(metadata={"published": "\n".join(lines) or "no status page configured (publish:)"})
+
+
 # What a sync runs after the extracts, in order.
 WAREHOUSE_ASSETS = (
     raw_tables,
@@ -129,4 +138,5 @@ WAREHOUSE_ASSETS = (
     mart_forecast,
     mart_tables,
     published_snapshot,
+    status_page,
 )

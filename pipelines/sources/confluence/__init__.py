@@ -14,6 +14,7 @@ from pipelines.sources.confluence.charter_budgets import charter_budgets
 from pipelines.sources.confluence.config import CONFIG, ConfluenceRef, ConfluenceSource
 from pipelines.sources.confluence.extract import extract_confluence
 from pipelines.sources.confluence.state import ConfluenceState, held_state
+from pipelines.sources.confluence.status_page import publish_status_page
 from pipelines.sources.tool import Tool
 
 RAW_ENTITIES = tuple(
@@ -72,4 +73,5 @@ TOOL = Tool(
     options=_options,
     prepare=write_charter_links,
     budgets=charter_budgets,
+    status_page=publish_status_page,
 )
