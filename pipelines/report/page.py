@@ -40,6 +40,8 @@ figure { margin: 0; } details { margin: .2rem 0 1rem; } summary { cursor: pointe
 def _cell(value: Any, kind: str = "") -> str:
     if value is None:
         return "—"
+    if kind == "html":  # markup this module made from escaped data (a RAG badge, an item link)
+        return str(value)
     if kind == "pct":
         return f"{value * 100:.1f}%"
     if isinstance(value, float):
@@ -52,7 +54,8 @@ def _cell(value: Any, kind: str = "") -> str:
 
 
 def table(columns: Sequence[tuple[str, str, str]], rows: Sequence[Row], caption: str = "") -> str:
-    """An HTML table of `rows`: columns are (key, heading, kind); kind 'pct', 'num', 'date' or ''."""
+    """An HTML table of `rows`: columns are (key, heading, kind); kind 'pct', 'num', 'date', 'html'
+    (markup made here, put in as it is) or '' (text, escaped)."""
     css = {"pct": " class=num", "num": " class=num", "date": " class=date"}
     head = "".join(f'<th scope="col"{css.get(k, "")}>{escape(h)}</th>' for _key, h, k in columns)
     body = "".join(
@@ -103,12 +106,8 @@ def _rag(status: str) -> str:
 
 def overview(data: ReportData) -> str:
     rows = [{**p.overview, "rag": _rag(p.overview["rag_status"])} for p in data.projects]
-    columns = [(k, h, "" if kind == "html" else kind) for k, h, kind in OVERVIEW_COLUMNS]
-    html = table(columns, rows, "Portfolio, worst first")
-    # the RAG cell is markup made here, not data: put it back unescaped
-    for row in rows:
-        html = html.replace(escape(row["rag"]), row["rag"], 1)
-    return f'<section class="overview"><h2>Portfolio</h2>{html}</section>'
+    overview_table = table(OVERVIEW_COLUMNS, rows, "Portfolio, worst first")
+    return f'<section class="overview"><h2>Portfolio</h2>{overview_table}</section>'
 
 
 def project(p: ProjectData) -> str:
@@ -198,8 +197,6 @@ def project(p: ProjectData) -> str:
         if attention
         else '<p class="empty">no aging, overdue or blocked items</p>'
     )
-    for row in attention:  # item links are markup made here
-        drivers = drivers.replace(escape(row["key"]), row["key"], 1)
     forecast = s["forecast"][0] if s["forecast"] else {}
     return (
         f'<section class="project" id="project-{escape(o["project_id"])}">'
