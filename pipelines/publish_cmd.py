@@ -13,6 +13,7 @@ from pipelines.config_file import load_config, warehouse_path
 from pipelines.digest import announce_run
 from pipelines.run_log import read_runs, run_log_file
 from pipelines.sources import TOOLS
+from pipelines.status_pages import record_status_page_urls
 
 
 class PublishError(RuntimeError):
@@ -20,12 +21,16 @@ class PublishError(RuntimeError):
 
 
 def publish_status_pages(config: PmhubConfig, warehouse: Path) -> list[str]:
-    """Publish the status page into each tool `publish:` names; one line each."""
-    return [
-        tool.status_page(config, warehouse)
-        for tool in TOOLS.values()
-        if tool.status_page is not None and getattr(config.publish, tool.name, None) is not None
-    ]
+    """Publish the status page into each tool `publish:` names, and keep its URL for the digest;
+    one line each."""
+    lines, urls = [], {}
+    for tool in TOOLS.values():
+        if tool.status_page is not None and getattr(config.publish, tool.name, None) is not None:
+            lines.append((published := tool.status_page(config, warehouse))[0])
+            urls[tool.name] = published[1]
+    if urls:
+        record_status_page_urls(warehouse, urls)
+    return lines
 
 
 def run_publish(config_path: Path) -> list[str]:

@@ -24,6 +24,7 @@ from pipelines.digest import announce_run
 from pipelines.digest.ledger import SentDigest, ledger_file, read_sent, record_sent
 from pipelines.publish import published_file
 from pipelines.run_log import RunRecord, append_run
+from pipelines.status_pages import record_status_page_urls
 from pipelines.warehouse import connect
 from tests.conftest import warehouse_rows, write_config
 
@@ -140,6 +141,14 @@ def test_a_rag_change_and_a_p85_move_since_the_last_digest_are_news(synced, rece
         f"Apollo: green → {apollo_rag} ({apollo_reason})",
         f"Apollo: P85 finish {earlier} → {apollo_p85} (+30 days)",
     ]
+
+
+def test_the_digest_links_the_status_page_the_last_publish_left(synced, receiver):
+    db = synced.with_name("demo.duckdb")
+    record_status_page_urls(db, {"confluence": "https://acme.atlassian.net/wiki/spaces/PMO/pages/42/Portfolio+status"})
+    announce_run(load_config(synced), db, "sync-with-page", success=True)
+    line = "status page: https://acme.atlassian.net/wiki/spaces/PMO/pages/42/Portfolio+status"
+    assert _lines(receiver.payloads("slack")[0])[-1] == line == _teams_lines(receiver.payloads("teams")[0])[-1]
 
 
 def test_stale_sources_and_a_failed_run_are_said(synced, receiver):

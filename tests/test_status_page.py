@@ -17,6 +17,7 @@ from pipelines.cli import main
 from pipelines.publish import published_file
 from pipelines.run_sync import run_sync
 from pipelines.sources.confluence.status_page import record_file
+from pipelines.status_pages import status_page_urls
 from pipelines.warehouse import connect
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
 from sandbox.server import SandboxServer
@@ -65,6 +66,8 @@ def test_create_then_no_version_for_the_same_data_then_one_per_change(site, tmp_
     assert "created in space PMO" in capsys.readouterr().out
     page = _page(server, "Portfolio status A")
     assert len(page.versions) == 1 and "Apollo" in page.current.body and "Data as of" in page.current.body
+    url = status_page_urls(tmp_path / "pmhub.duckdb")["confluence"]
+    assert url == f"{server.url}/wiki/spaces/PMO/pages/{page.id}/Portfolio+status+A"  # for the digest to link
     assert main(["publish", "--config", str(config)]) == 0
     assert "unchanged" in capsys.readouterr().out and len(_page(server, "Portfolio status A").versions) == 1
     _set_cpi(config, 0.42)

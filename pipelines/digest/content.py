@@ -11,6 +11,7 @@ from typing import Any
 
 from pipelines.digest.ledger import SentDigest
 from pipelines.publish import published_file
+from pipelines.status_pages import status_page_urls
 from pipelines.warehouse import connect
 
 
@@ -45,6 +46,7 @@ class Digest:
     forecast_moves: list[ForecastMove] = field(default_factory=list)
     source_problems: list[str] = field(default_factory=list)
     portfolio: dict[str, dict[str, Any]] = field(default_factory=dict)
+    page_urls: list[str] = field(default_factory=list)  # the status pages, as the last publish left them
 
     def sent(self, channel: str, at: str) -> SentDigest:
         return SentDigest(self.run_key, channel, at, self.success, self.portfolio)
@@ -80,4 +82,5 @@ def success_digest(warehouse: Path, run_key: str, previous: SentDigest | None, p
                 moves.append(move)
         if stale:
             problems.append(f"{name}: {stale}")
-    return Digest(run_key, True, "", row[0] if row else None, changes, moves, problems, portfolio)
+    pages = list(status_page_urls(warehouse).values())
+    return Digest(run_key, True, "", row[0] if row else None, changes, moves, problems, portfolio, pages)

@@ -19,7 +19,8 @@ def lines(digest: Digest) -> tuple[str, list[str]]:
     ]
     out += [f"{m.name}: P85 finish {m.before} → {m.after} ({m.days:+d} days)" for m in digest.forecast_moves]
     out += [f"stale or missing source: {p}" for p in digest.source_problems]
-    return title, out or ["no RAG change, no forecast move beyond the threshold, every source current"]
+    out = out or ["no RAG change, no forecast move beyond the threshold, every source current"]
+    return title, out + [f"status page: {url}" for url in digest.page_urls]
 
 
 def slack_payload(digest: Digest) -> dict[str, Any]:

@@ -87,8 +87,9 @@ class Tool:
     files that parse only what changed. problems: (warehouse) → what its data shows is wrong after
     the core build, reported, not blocking. checks: blocking checks on its data. budgets:
     (warehouse) → problems; adds to `core.budgets` the budgets its documents give projects the
-    config gives none (a charter page). status_page: (config, warehouse) → one line; publishes the
-    portfolio's status page into this tool when `publish.<tool>` asks for it.
+    config gives none (a charter page). status_page: (config, warehouse) → (one line on what was
+    done, the page's URL); publishes the portfolio's status page into this tool when
+    `publish.<tool>` asks for it.
     """
 
     config: ToolConfig
@@ -107,7 +108,7 @@ class Tool:
     problems: Finder = _nothing_found
     checks: tuple[ToolCheck, ...] = ()
     budgets: Finder = _nothing_found
-    status_page: Callable[[PmhubConfig, Path], str] | None = None
+    status_page: Callable[[PmhubConfig, Path], tuple[str, str]] | None = None
 
     @property
     def name(self) -> str:

@@ -53,6 +53,7 @@ class PageRecord:
     space: str
     title: str
     fingerprint: str
+    url: str = ""  # where people open it, as Confluence answered the last save
 
 
 def record_file(warehouse: Path) -> Path:
@@ -104,11 +105,18 @@ def _client(config: PmhubConfig, source_name: str) -> ConfluenceClient:
     )
 
 
-def publish_status_page(config: PmhubConfig, warehouse: Path, client: ConfluenceClient | None = None) -> str:
-    """Create or update the status page; one line on what was done."""
+def _url(page: dict[str, Any]) -> str:
+    links = page.get("_links") or {}
+    return f"{links.get('base', '')}{links.get('webui', '')}"
+
+
+def publish_status_page(
+    config: PmhubConfig, warehouse: Path, client: ConfluenceClient | None = None
+) -> tuple[str, str]:
+    """Create or update the status page: one line on what was done, and the page's URL."""
     target = config.publish.confluence
     if target is None:
-        return "no status page configured (publish.confluence)"
+        raise StatusPageError("publish.confluence is not configured")
     client = client or _client(config, target.source)
     data = read_report_data(warehouse)
     fingerprint = hashlib.sha256(storage_body(data, None).encode()).hexdigest()
@@ -116,16 +124,17 @@ def publish_status_page(config: PmhubConfig, warehouse: Path, client: Confluence
     record = _read_record(warehouse)
     if record is not None and (record.space, record.title) == (target.space, target.title):
         if record.fingerprint == fingerprint:
-            return f"status page {record.page_id} unchanged: the data is the same, no new version"
-        number = _update(client, record.page_id, target.title, body, f"pmhub: data as of {data.as_of}")
-        _write_record(warehouse, PageRecord(record.page_id, target.space, target.title, fingerprint))
-        return f"status page {record.page_id} updated to version {number}"
-    page_id = _create(client, target.space, target.title, body)
-    _write_record(warehouse, PageRecord(page_id, target.space, target.title, fingerprint))
-    return f"status page {page_id} created in space {target.space}: {target.title!r}"
+            return f"status page {record.page_id} unchanged: the data is the same, no new version", record.url
+        number, url = _update(client, record.page_id, target.title, body, f"pmhub: data as of {data.as_of}")
+        _write_record(warehouse, PageRecord(record.page_id, target.space, target.title, fingerprint, url))
+        return f"status page {record.page_id} updated to version {number}", url
+    page = _create(client, target.space, target.title, body)
+    page_id, url = str(page["id"]), _url(page)
+    _write_record(warehouse, PageRecord(page_id, target.space, target.title, fingerprint, url))
+    return f"status page {page_id} created in space {target.space}: {target.title!r}", url
 
 
-def _create(client: ConfluenceClient, space_key: str, title: str, body: str) -> str:
+def _create(client: ConfluenceClient, space_key: str, title: str, body: str) -> dict[str, Any]:
     space = next(iter(client.iter_spaces([space_key])), None)
     if space is None:
         raise StatusPageError(f"publish.confluence: space {space_key} is not visible to this account")
@@ -134,11 +143,12 @@ def _create(client: ConfluenceClient, space_key: str, title: str, body: str) -> 
             f"publish.confluence: space {space_key} has a page titled {title!r} that pmhub did not create; "
             "pmhub edits only its own page: choose another title"
         )
-    return str(client.create_page(str(space["id"]), title, body)["id"])
+    return client.create_page(str(space["id"]), title, body)
 
 
-def _update(client: ConfluenceClient, page_id: str, title: str, body: str, message: str) -> int:
-    """Save the next version, re-reading the page after each conflict; the version saved."""
+def _update(client: ConfluenceClient, page_id: str, title: str, body: str, message: str) -> tuple[int, str]:
+    """Save the next version, re-reading the page after each conflict; the version saved, and the
+    page's URL."""
     for _attempt in range(CONFLICT_RETRIES):
         status, page = client.lookup_page(page_id)
         if page is None or page.get("status") != "current":
@@ -149,10 +159,10 @@ def _update(client: ConfluenceClient, page_id: str, title: str, body: str, messa
             )
         number = int(page["version"]["number"]) + 1
         try:
-            client.update_page(page_id, title, body, number, message)
+            saved = client.update_page(page_id, title, body, number, message)
         except ApiError as exc:
             if exc.status == 409:
                 continue  # someone saved in between: read the new version and save on top of it
             raise
-        return number
+        return number, _url(saved)
     raise StatusPageError(f"publish.confluence: page {page_id} kept changing under {CONFLICT_RETRIES} saves; run again")
