@@ -12,6 +12,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
@@ -45,6 +46,18 @@ _HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 _ERRNO = re.compile(r"\[Errno -?\d+\][^'\")]*")
 _NO_BODY = object()
+
+
+@dataclass(frozen=True)
+class Multipart:
+    """A multipart/form-data body: `files` (part name, (file name, bytes, media type)), plain `fields`,
+    and the extra `headers` the endpoint wants (Confluence's uploads: `X-Atlassian-Token: no-check`)."""
+
+    files: tuple[tuple[str, tuple[str, bytes, str]], ...]
+    fields: Mapping[str, str]
+    headers: Mapping[str, str]
+
+
 # 429s tolerated within the limiter's window (10 s) across all clients of one credential.
 MAX_429_PER_WINDOW = 100
 LOCKOUT_HINT = (
@@ -168,6 +181,10 @@ class HttpClient:
         they create, so a repeat the server already applied is refused (409), never applied twice."""
         return self.decode_json(self._send("PUT", path, None, body), expect)
 
+    def put_multipart(self, path: str, body: Multipart, *, expect: Expect | None = None) -> Any:
+        """PUT a multipart/form-data body (a file upload) and decode the JSON answer."""
+        return self.decode_json(self._send("PUT", path, None, body), expect)
+
     def decode_json(self, response: requests.Response, expect: Expect | None = None) -> Any:
         """Decode a 2xx body, raising `ApiError` that names what was expected if it is unusable."""
         wanted = f"a JSON {expect or 'body'}"
@@ -245,7 +262,12 @@ class HttpClient:
     ) -> requests.Response:
         url = self.resolve(path_or_url)
         query = {**(params or {}), **self._auth_params} or None
-        extra: dict[str, Any] = {} if body is _NO_BODY else {"json": body}
+        headers = _HEADERS
+        if isinstance(body, Multipart):
+            extra: dict[str, Any] = {"files": list(body.files), "data": dict(body.fields)}
+            headers = {**_HEADERS, **body.headers}
+        else:
+            extra = {} if body is _NO_BODY else {"json": body}
         endpoint = endpoint_of(method, urlsplit(url).path)
         attempt = 0
         while True:
@@ -261,7 +283,7 @@ class HttpClient:
                     url,
                     params=query,
                     auth=self._auth,
-                    headers=_HEADERS,
+                    headers=headers,
                     timeout=self.timeout,
                     **extra,
                 )

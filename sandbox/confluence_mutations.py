@@ -44,6 +44,8 @@ class ConfluencePages:
         self.lock = threading.RLock()
         self.pages: dict[str, ConfluencePage] = {p.id: p for s in spaces for p in s.pages}
         self.status: dict[str, str] = dict.fromkeys(self.pages, "current")
+        # page id → file name → its versions (bytes, media type), oldest first
+        self.attachments: dict[str, dict[str, list[tuple[bytes, str]]]] = {}
         self._clock = clock
 
     def get(self, page_id: str) -> tuple[ConfluencePage, str] | None:
@@ -150,3 +152,12 @@ class ConfluencePages:
             version = PageVersion(number, self._clock.now(), author_id, message, False, body)
             self.pages[page_id] = replace(page, title=title, versions=(*page.versions, version))
             return self.pages[page_id]
+
+    def put_attachment(self, page_id: str, file_name: str, data: bytes, media_type: str) -> int:
+        """Attach a file to a current page, or save a new version of the one of that name; its version."""
+        with self.lock:
+            if page_id not in self.pages or self.status[page_id] != "current":
+                raise PageWriteError(404, f"No content found with id: {page_id}")
+            versions = self.attachments.setdefault(page_id, {}).setdefault(file_name, [])
+            versions.append((data, media_type))
+            return len(versions)

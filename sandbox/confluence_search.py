@@ -28,6 +28,7 @@ the site refuses bad credentials before any API version is chosen, with the same
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,22 +36,34 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from sandbox.confluence_api import v2_error
-from sandbox.confluence_mutations import ConfluencePages
+from sandbox.confluence_mutations import ConfluencePages, PageWriteError
 from sandbox.cql import Indexed, parse_cql
-from sandbox.http_kit import ApiRequest, ApiResponse, BadRequest, PageTokens, VendorApi, clamp, json_response, route
+from sandbox.http_kit import (
+    ApiRequest,
+    ApiResponse,
+    BadRequest,
+    PageTokens,
+    VendorApi,
+    clamp,
+    form_parts,
+    json_response,
+    route,
+)
 from sandbox.jira_api import basic_auth_ok
 from sandbox.jira_search import SearchBehaviour
 from sandbox.model import ConfluenceSpace
 from sandbox.timefmt import iso_z
 
 PATH = "/wiki/rest/api/search"
+ATTACHMENTS = "/wiki/rest/api/content/{page}/child/attachment"
 LIMIT_DEFAULT, LIMIT_CAP = 25, 250
 EXPANDS = frozenset({"content.version", "content.space"})
 _REASONS = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 410: "Gone", 429: "Too Many Requests"}
 
 
 class ConfluenceSearchApi(VendorApi):
-    """v1 search over the same live `ConfluencePages` the v2 API serves, with Jira search's behaviour."""
+    """The v1 API pmhub uses: CQL search over the same live `ConfluencePages` the v2 API serves (with
+    Jira search's behaviour), and attachment uploads (v2 has none)."""
 
     def __init__(
         self,
@@ -64,7 +77,7 @@ class ConfluenceSearchApi(VendorApi):
         self._pages, self._tokens, self._gone = pages, tokens, gone
         self._zone = ZoneInfo(behaviour.time_zone)
         self._lag = timedelta(minutes=behaviour.index_lag_minutes)
-        self.routes = [route("GET", PATH, self.search)]
+        self.routes = [route("GET", PATH, self.search), route("PUT", ATTACHMENTS, self.put_attachments)]
 
     def authenticate(self, request: ApiRequest) -> ApiResponse | None:
         return None if basic_auth_ok(request) else v2_error(401, "")
@@ -177,3 +190,36 @@ class ConfluenceSearchApi(VendorApi):
             "friendlyLastModified": self._friendly(doc.version.created_at),
             "score": 0.0,
         }
+
+    def put_attachments(self, request: ApiRequest) -> ApiResponse:
+        """Add or update files on a page (multipart `file` parts), as Confluence's v1 upload does;
+        without `X-Atlassian-Token: no-check` its XSRF guard answers 403."""
+        if request.headers.get("x-atlassian-token") != "no-check":
+            return self.error(403, "XSRF check failed")
+        page_id = request.path_params["page"]
+        results = []
+        for part in form_parts(request):
+            if part.get_param("name", header="content-disposition") != "file":
+                continue
+            name = str(part.get_filename() or "")
+            data = part.get_payload(decode=True)
+            media = part.get_content_type()
+            try:
+                number = self._pages.put_attachment(page_id, name, data if isinstance(data, bytes) else b"", media)
+            except PageWriteError as exc:
+                return self.error(exc.status, str(exc))
+            results.append(
+                {
+                    "id": f"att{page_id}{zlib.crc32(name.encode()) % 10**6}",
+                    "type": "attachment",
+                    "status": "current",
+                    "title": name,
+                    "version": {"number": number, "minorEdit": True, "when": iso_z(request.now)},
+                    "metadata": {"mediaType": media},
+                    "_links": {"download": f"/download/attachments/{page_id}/{name}?version={number}"},
+                }
+            )
+        links = {"base": f"{request.base_url}/wiki", "context": "/wiki"}
+        return json_response(
+            200, {"results": results, "start": 0, "limit": len(results), "size": len(results), "_links": links}
+        )

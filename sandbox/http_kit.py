@@ -11,6 +11,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any, Protocol
 
 
@@ -213,3 +216,9 @@ class PageTokens:
 def clamp(value: int, low: int, high: int) -> int:
     """Page sizes over the cap are silently capped, as the real APIs do."""
     return max(low, min(high, value))
+
+
+def form_parts(request: ApiRequest) -> list[Message]:
+    """The parts of a multipart/form-data body, each with its `name` (and `filename`) parameters."""
+    head = b"Content-Type: " + request.headers.get("content-type", "").encode() + b"\r\n\r\n"
+    return list(BytesParser(policy=HTTP).parsebytes(head + request.body).iter_parts())

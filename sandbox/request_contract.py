@@ -11,7 +11,8 @@ document (sandbox.vendor_specs, patched only where evidence says the document is
 - a query parameter the operation does not declare, or a single-valued one given twice: the real
   API would ignore it silently, so whatever it asked for would silently not happen;
 - the JSON body: types (array vs string), required keys, `additionalProperties: false`, limits;
-- the content type of a body (415 when it is not JSON).
+- the content type of a body (415 when it is not JSON);
+- a multipart/form-data body (a file upload): the parts the operation requires, and no other.
 
 A violation gets the vendor's error body (`VendorApi.error`) with status 400 (415 for the content
 type), and names what is wrong. There is no switch to turn this off.
@@ -30,7 +31,7 @@ from openapi_core.deserializing.styles.exceptions import EmptyQueryParameterValu
 from openapi_core.validation.request.validators import V30RequestBodyValidator, V30RequestParametersValidator
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from sandbox.http_kit import ApiRequest, Violation
+from sandbox.http_kit import ApiRequest, Violation, form_parts
 from sandbox.vendor_specs import SPEC_FILES, Spec, load_spec, operation_parameters
 
 _PLACEHOLDER = re.compile(r"\{[^}]+\}")
@@ -48,6 +49,8 @@ class _Operation:
     query_names: frozenset[str]
     single_valued: frozenset[str]
     json_body: bool
+    # a multipart/form-data body: (the parts it requires, the parts it declares); None for others
+    form_parts: tuple[frozenset[str], frozenset[str]] | None = None
 
 
 class _Request:
@@ -117,7 +120,24 @@ class RequestContract:
         if operation.json_body:
             for error in self._body.iter_errors(wrapped):
                 return Violation(400, _describe(error))
+        if operation.form_parts is not None:
+            return _form_violation(operation.form_parts, request)
         return None
+
+
+def _form_violation(parts: tuple[frozenset[str], frozenset[str]], request: ApiRequest) -> Violation | None:
+    """A multipart/form-data body missing a part the operation requires, or holding one it does not
+    declare (openapi-core checks JSON bodies only)."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith("multipart/form-data"):
+        return Violation(415, f"Unsupported Media Type: {content_type or 'none'} (expected multipart/form-data).")
+    sent = {str(part.get_param("name", header="content-disposition")) for part in form_parts(request)}
+    required, declared = parts
+    if missing := sorted(required - sent):
+        return Violation(400, f"The multipart part '{missing[0]}' is required.")
+    if unknown := sorted(sent - declared):
+        return Violation(400, f"The multipart part '{unknown[0]}' is not declared for this operation.")
+    return None
 
 
 def _operation(spec: Spec, spec_path: str, method: str) -> _Operation:
@@ -133,8 +153,15 @@ def _operation(spec: Spec, spec_path: str, method: str) -> _Operation:
     while "$ref" in body:
         body = spec["components"]["requestBodies"][body["$ref"].rsplit("/", 1)[1]]
     json_body = any(_JSON_TYPE.match(kind) for kind in body.get("content", {}))
+    form = body.get("content", {}).get("multipart/form-data", {}).get("schema")
+    parts = (frozenset(form.get("required", ())), frozenset(form.get("properties", {}))) if form else None
     return _Operation(
-        spec_path, method.upper(), frozenset({p["name"] for p in query} | credentials), frozenset(single), json_body
+        spec_path,
+        method.upper(),
+        frozenset({p["name"] for p in query} | credentials),
+        frozenset(single),
+        json_body,
+        parts,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pipelines.cli import main
+from pipelines.demo import report_file
 from tests.msproject_direct import WHY_UNAVAILABLE
 
 # The demo's cells, formatted by SQL from the published mart (NULL shows as an em dash in both).
@@ -50,5 +51,10 @@ def test_demo_prints_the_portfolio_with_data_quality_and_query_gives_the_same_nu
     if WHY_UNAVAILABLE is None:
         depot = demo_rows[3]
         assert depot[1].endswith("(items)") and "—" not in (depot[3], depot[4]) and depot[10:] == ["yes", "yes"]
+    assert (
+        f"Portfolio report (one HTML file for any browser; prints one project per page): {report_file(db.resolve())}"
+        in printed
+    )
+    assert report_file(db).is_file()
     assert main(["query", "--db", str(db), SAME_CELLS]) == 0
     assert _table_rows(capsys.readouterr().out) == demo_rows

@@ -201,7 +201,11 @@ def component_errors(spec: dict[str, Any], vendor: str, name: str, value: Any) -
 
 
 # Writes change the sandbox they reach: checked on a sandbox of their own (below), not on the session's.
-WRITES = {("POST", "/wiki/api/v2/pages"), ("PUT", "/wiki/api/v2/pages/{page}")}
+WRITES = {
+    ("POST", "/wiki/api/v2/pages"),
+    ("PUT", "/wiki/api/v2/pages/{page}"),
+    ("PUT", "/wiki/rest/api/content/{page}/child/attachment"),
+}
 
 
 def test_every_served_endpoint_has_a_sample(sandbox):
@@ -235,6 +239,17 @@ def test_page_writes_answer_as_the_official_spec_says(portfolio, apis):
         apis["confluence"].validate_response(RequestsOpenAPIRequest(updated.request), RequestsOpenAPIResponse(updated))
         stale = requests.put(f"{srv.url}/wiki/api/v2/pages/{page['id']}", json=update, auth=auth)
         assert stale.status_code == 409
+        attached = requests.put(
+            f"{srv.url}/wiki/rest/api/content/{page['id']}/child/attachment",
+            files={"file": ("chart.png", b"\x89PNG\r\n", "image/png")},
+            data={"minorEdit": "true"},
+            headers={"X-Atlassian-Token": "no-check"},
+            auth=auth,
+        )
+        assert attached.status_code == 200 and attached.json()["results"][0]["title"] == "chart.png", attached.text
+        apis["confluence-v1"].validate_response(
+            RequestsOpenAPIRequest(attached.request), RequestsOpenAPIResponse(attached)
+        )
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=sample_id)

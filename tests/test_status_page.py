@@ -4,6 +4,7 @@ change, a 409 re-read and retried, and a page pmhub did not create never touched
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +16,9 @@ import requests
 from connectors.confluence import ConfluenceClient
 from pipelines.cli import main
 from pipelines.publish import published_file
+from pipelines.report.data import read_report_data
 from pipelines.run_sync import run_sync
-from pipelines.sources.confluence.status_page import record_file
+from pipelines.sources.confluence.status_page import chart_images, record_file
 from pipelines.status_pages import status_page_urls
 from pipelines.warehouse import connect
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
@@ -68,13 +70,20 @@ def test_create_then_no_version_for_the_same_data_then_one_per_change(site, tmp_
     assert len(page.versions) == 1 and "Apollo" in page.current.body and "Data as of" in page.current.body
     url = status_page_urls(tmp_path / "pmhub.duckdb")["confluence"]
     assert url == f"{server.url}/wiki/spaces/PMO/pages/{page.id}/Portfolio+status+A"  # for the digest to link
+    files = server.confluence.attachments[page.id]
+    shown = re.findall(r'ri:filename="([^"]+)"', page.current.body)
+    expected = chart_images(read_report_data(tmp_path / "pmhub.duckdb"))
+    assert sorted(files) == sorted(shown) == sorted(i.file_name for i in expected) and len(files) > 10
+    assert all(len(v) == 1 and v[0][0].startswith(b"\x89PNG") and v[0][1] == "image/png" for v in files.values())
     assert main(["publish", "--config", str(config)]) == 0
     assert "unchanged" in capsys.readouterr().out and len(_page(server, "Portfolio status A").versions) == 1
+    assert all(len(v) == 1 for v in server.confluence.attachments[page.id].values())  # nothing uploaded again
     _set_cpi(config, 0.42)
     assert main(["publish", "--config", str(config)]) == 0
     assert "updated to version 2" in capsys.readouterr().out
     page = _page(server, "Portfolio status A")
     assert len(page.versions) == 2 and "<td>0.42</td>" in page.current.body
+    assert all(len(v) == 2 for v in server.confluence.attachments[page.id].values())  # charts of the new data
 
 
 def test_a_version_conflict_is_read_again_and_saved_on_top(site, tmp_path, capsys, monkeypatch):
@@ -110,6 +119,19 @@ def test_a_page_pmhub_did_not_create_is_never_touched(site, tmp_path, capsys):
     assert "pmhub did not create" in capsys.readouterr().err
     assert len(_page(server, "Somebody's status").versions) == 1 and foreign.current.body == "<p>mine</p>"
     assert not record_file(tmp_path / "pmhub.duckdb").exists()
+
+
+def test_the_sandbox_refuses_an_upload_without_xsrf_token_or_a_required_part(site):
+    server = site[0]
+    page = next(iter(server.confluence.pages.values()))
+    url = f"{server.url}/wiki/rest/api/content/{page.id}/child/attachment"
+    auth = (ATLASSIAN_EMAIL, ATLASSIAN_TOKEN)
+    files = {"file": ("chart.png", b"\x89PNG", "image/png")}
+    token = {"X-Atlassian-Token": "no-check"}
+    assert requests.put(url, files=files, data={"minorEdit": "true"}, auth=auth, timeout=10).status_code == 403
+    missing = requests.put(url, files=files, headers=token, auth=auth, timeout=10)
+    assert missing.status_code == 400 and "minorEdit" in missing.text  # the document requires the part
+    assert page.id not in server.confluence.attachments
 
 
 def test_the_sandbox_holds_page_writes_to_confluences_document(site):

@@ -29,6 +29,11 @@ def render(spec: Spec) -> str:
     return str(vl_convert.vegalite_to_svg({"width": WIDTH, "height": HEIGHT, "config": CONFIG, **spec}))
 
 
+def render_png(spec: Spec) -> bytes:
+    """The chart as a PNG image (for pages that take image files, such as a Confluence attachment)."""
+    return bytes(vl_convert.vegalite_to_png({"width": WIDTH, "height": HEIGHT, "config": CONFIG, **spec}))
+
+
 def _count_axis(title: str) -> Spec:
     return {"title": title, "format": "d", "tickMinStep": 1}
 

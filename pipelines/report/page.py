@@ -4,6 +4,7 @@ reference to anything outside the file, so it works offline and prints one proje
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
@@ -26,15 +27,24 @@ td.num, td.date { white-space: nowrap; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); gap: 1rem; }
 figure { margin: 0; } details { margin: .2rem 0 1rem; } summary { cursor: pointer; color: #52606d; }
 .empty { color: #7b8794; font-style: italic; }
+.print-only { display: none; }
+@page { size: A4 landscape; margin: 8mm; }
 @media print {
-  body { margin: 0; font-size: 11px; }
-  section.project { break-before: page; }
+  body { margin: 0; font-size: 9px; }
+  section.project { break-before: page; break-inside: avoid; }
+  h2 { margin: 0 0 .2rem; } p { margin: .1rem 0; }
   details { display: none; }
-  .charts { grid-template-columns: repeat(3, 1fr); gap: .4rem; } .chart { break-inside: avoid; }
-  .chart h3 { margin: .3rem 0 .1rem; } figure svg { width: 100%; height: auto; }
+  .charts { grid-template-columns: repeat(4, 1fr); gap: .2rem .4rem; } .chart { break-inside: avoid; }
+  .chart h3 { margin: .1rem 0; font-size: 9px; } figure svg { width: 100%; height: auto; }
+  th, td { padding: .05rem .3rem; }
+  .screen-only { display: none; } .print-only { display: block; color: #52606d; }
   a { color: inherit; text-decoration: none; }
 }
 """
+
+
+# A project prints on one page: its longest lists are cut there (the HTML file keeps them whole).
+PRINTED_DRIVERS = 12
 
 
 def _cell(value: Any, kind: str = "") -> str:
@@ -53,14 +63,18 @@ def _cell(value: Any, kind: str = "") -> str:
     return escape(str(value))
 
 
-def table(columns: Sequence[tuple[str, str, str]], rows: Sequence[Row], caption: str = "") -> str:
+def table(
+    columns: Sequence[tuple[str, str, str]], rows: Sequence[Row], caption: str = "", printed: int | None = None
+) -> str:
     """An HTML table of `rows`: columns are (key, heading, kind); kind 'pct', 'num', 'date', 'html'
-    (markup made here, put in as it is) or '' (text, escaped)."""
+    (markup made here, put in as it is) or '' (text, escaped). Only the first `printed` rows print."""
     css = {"pct": " class=num", "num": " class=num", "date": " class=date"}
     head = "".join(f'<th scope="col"{css.get(k, "")}>{escape(h)}</th>' for _key, h, k in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td{css.get(k, '')}>{_cell(r.get(key), k)}</td>" for key, _h, k in columns) + "</tr>"
-        for r in rows
+        ("<tr class=screen-only>" if printed is not None and i >= printed else "<tr>")
+        + "".join(f"<td{css.get(k, '')}>{_cell(r.get(key), k)}</td>" for key, _h, k in columns)
+        + "</tr>"
+        for i, r in enumerate(rows)
     )
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -110,19 +124,31 @@ def overview(data: ReportData) -> str:
     return f'<section class="overview"><h2>Portfolio</h2>{overview_table}</section>'
 
 
-def project(p: ProjectData) -> str:
-    o, s = p.overview, p.series
+@dataclass(frozen=True)
+class ChartDef:
+    """One chart of a project: its title, the mart rows it draws, its spec, and the columns of the
+    table beside it."""
+
+    title: str
+    rows: list[Row]
+    spec: Callable[[], charts.Spec]
+    columns: list[tuple[str, str, str]]
+
+
+def chart_defs(p: ProjectData) -> list[ChartDef]:
+    """A project's charts, in the order the report shows them."""
+    s = p.series
     first_aging = s["aging"][0] if s["aging"] else {}
     cycle_p = [first_aging.get(f"cycle_p{n}_days") for n in (50, 85, 95)]
     sprints = bool(s["sprints"])
-    parts = [
-        _chart(
+    return [
+        ChartDef(
             "Burn-up and forecast (items)",
             s["progress"],
             lambda: charts.burn_up(s["progress"], s["forecast"]),
             [("as_of", "Day", ""), ("items_total", "Scope", "num"), ("items_done", "Done", "num")],
         ),
-        _chart(
+        ChartDef(
             "Velocity (points per sprint)",
             s["sprints"],
             lambda: charts.velocity(s["sprints"]),
@@ -133,13 +159,13 @@ def project(p: ProjectData) -> str:
             ],
         )
         if sprints
-        else _chart(
+        else ChartDef(
             "Throughput (items per week)",
             s["throughput"],
             lambda: charts.throughput(s["throughput"]),
             [("week_start", "Week", ""), ("items_done", "Items done", "num")],
         ),
-        _chart(
+        ChartDef(
             "Cumulative flow",
             s["flow"],
             lambda: charts.cumulative_flow(s["flow"]),
@@ -151,13 +177,13 @@ def project(p: ProjectData) -> str:
                 ("uncategorized", "Uncategorized", "num"),
             ],
         ),
-        _chart(
+        ChartDef(
             "Cycle time of finished items",
             s["cycle"],
             lambda: charts.cycle_scatter(s["cycle"], *cycle_p),
             [("key", "Item", ""), ("done_on", "Finished", ""), ("cycle_time_days", "Cycle time (days)", "num")],
         ),
-        _chart(
+        ChartDef(
             "Aging work in progress",
             s["aging"],
             lambda: charts.aging(s["aging"]),
@@ -168,19 +194,29 @@ def project(p: ProjectData) -> str:
                 ("age_band", "Against cycle times", ""),
             ],
         ),
-        _chart(
+        ChartDef(
             "Earned value: PV, EV, AC",
             s["evm"],
             lambda: charts.evm(s["evm"]),
             [("as_of", "Day", ""), ("pv", "PV", "num"), ("ev", "EV", "num"), ("ac", "AC", "num")],
         ),
-        _chart(
+        ChartDef(
             "CPI and SPI",
             [r for r in s["evm"] if r["cpi"] is not None or r["spi"] is not None],
             lambda: charts.performance_indices(s["evm"]),
             [("as_of", "Day", ""), ("cpi", "CPI", "num"), ("spi", "SPI", "num")],
         ),
     ]
+
+
+def chart_specs(p: ProjectData) -> list[tuple[str, charts.Spec]]:
+    """The specs of a project's charts that have data, by title (for pages that embed images)."""
+    return [(d.title, d.spec()) for d in chart_defs(p) if d.rows]
+
+
+def project(p: ProjectData) -> str:
+    o, s = p.overview, p.series
+    parts = [_chart(d.title, d.rows, d.spec, d.columns) for d in chart_defs(p)]
     attention = [_link(r) for r in s["attention"]]
     drivers = (
         table(
@@ -193,6 +229,12 @@ def project(p: ProjectData) -> str:
             ],
             attention,
             "Items that drive the RAG",
+            printed=PRINTED_DRIVERS,
+        )
+        + (
+            f'<p class="print-only">and {len(attention) - PRINTED_DRIVERS} more in the HTML report</p>'
+            if len(attention) > PRINTED_DRIVERS
+            else ""
         )
         if attention
         else '<p class="empty">no aging, overdue or blocked items</p>'

@@ -1,7 +1,8 @@
 """The portfolio's status page in Confluence (`publish.confluence`): created by pmhub once, then
 updated in place, one version per change of the data.
 
-- The page holds the portfolio table of the report ("data as of", "generated at" beside it).
+- The page holds the portfolio table of the report ("data as of", "generated at" beside it) and each
+  project's charts, as PNG attachments of the page (uploaded with each new version).
 - The same data again makes no new version: a fingerprint of the page without its "generated at"
   line is kept in `<warehouse>.status-page.json`, with the page's id.
 - A version conflict (409: someone saved in between) re-reads the page and saves on top of it.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from html import escape
@@ -22,7 +24,9 @@ from typing import Any, cast
 from connectors.confluence import ConfluenceClient
 from connectors.errors import ApiError, SourceError
 from models.config import PmhubConfig
+from pipelines.report.charts import Spec, render_png
 from pipelines.report.data import ReportData, read_report_data
+from pipelines.report.page import chart_specs
 from pipelines.sources.confluence.config import CONFIG, ConfluenceSource
 
 CONFLICT_RETRIES = 3
@@ -68,6 +72,29 @@ def _cell(key: str, value: Any) -> str:
     return f"{value:,.2f}" if isinstance(value, float) else escape(str(value))
 
 
+@dataclass(frozen=True)
+class ChartImage:
+    """One project chart as a page attachment."""
+
+    project: str
+    title: str
+    file_name: str
+    spec: Spec
+
+
+def chart_images(data: ReportData) -> list[ChartImage]:
+    """Every project's charts that have data, each named `<project>-<chart>.png`."""
+    return [
+        ChartImage(p.overview["name"], title, f"{p.overview['project_id']}-{_slug(title)}.png", spec)
+        for p in data.projects
+        for title, spec in chart_specs(p)
+    ]
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
 def storage_body(data: ReportData, generated_at: str | None) -> str:
     """The page in Confluence storage format; without `generated_at`, what the fingerprint covers."""
     head = "".join(f"<th>{escape(title)}</th>" for _key, title in _COLUMNS)
@@ -76,11 +103,28 @@ def storage_body(data: ReportData, generated_at: str | None) -> str:
         for p in data.projects
     )
     stamp = f" · generated at {escape(generated_at)}" if generated_at else ""
+    sections, project = [], None
+    for image in chart_images(data):
+        if image.project != project:
+            project = image.project
+            sections.append(f"<h2>{escape(project)}</h2>")
+        sections.append(
+            f'<p><ac:image ac:alt="{escape(image.title)}"><ri:attachment ri:filename="{escape(image.file_name)}" />'
+            "</ac:image></p>"
+        )
     return (
         f"<p>Data as of {data.as_of}{stamp}. Published by pmhub from its warehouse; edits here are "
         "replaced at the next publish.</p>"
-        f"<table><tbody><tr>{head}</tr>{rows}</tbody></table>"
+        f"<table><tbody><tr>{head}</tr>{rows}</tbody></table>{''.join(sections)}"
     )
+
+
+def _upload_charts(client: ConfluenceClient, page_id: str, data: ReportData) -> int:
+    """Attach every chart image to the page (a new version of each file); how many."""
+    images = chart_images(data)
+    for image in images:
+        client.put_attachment(page_id, image.file_name, render_png(image.spec), "image/png")
+    return len(images)
 
 
 def _read_record(warehouse: Path) -> PageRecord | None:
@@ -125,11 +169,13 @@ def publish_status_page(
     if record is not None and (record.space, record.title) == (target.space, target.title):
         if record.fingerprint == fingerprint:
             return f"status page {record.page_id} unchanged: the data is the same, no new version", record.url
+        _upload_charts(client, record.page_id, data)  # before the version that shows them
         number, url = _update(client, record.page_id, target.title, body, f"pmhub: data as of {data.as_of}")
         _write_record(warehouse, PageRecord(record.page_id, target.space, target.title, fingerprint, url))
         return f"status page {record.page_id} updated to version {number}", url
     page = _create(client, target.space, target.title, body)
     page_id, url = str(page["id"]), _url(page)
+    _upload_charts(client, page_id, data)
     _write_record(warehouse, PageRecord(page_id, target.space, target.title, fingerprint, url))
     return f"status page {page_id} created in space {target.space}: {target.title!r}", url
 
