@@ -14,6 +14,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ import pytest
 
 from pipelines.demo import report_file, run_demo
 from pipelines.publish import published_file
+from pipelines.report import write_report
+from pipelines.run_log import RunRecord, append_run, run_log_file
 from tests.conftest import warehouse_rows
 
 ARTIFACTS = Path(os.environ.get("PMHUB_TEST_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts")) / "report"
@@ -196,3 +199,23 @@ def test_a_real_browser_draws_the_report_offline_and_prints_it(report):
         browser.close()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     assert pages == 1 + len(projects)  # the overview, then one page per project
+
+
+def test_a_failed_last_sync_is_said_above_the_figures_it_left_standing(report, tmp_path):
+    """A failed sync publishes nothing, so no mart can say it: the report reads it from the run log."""
+    db = tmp_path / "demo.duckdb"
+    for name in (report.db.name, published_file(report.db).name, run_log_file(report.db).name):
+        shutil.copy(report.db.with_name(name), tmp_path / name)
+    assert 'role="alert"' not in write_report(db, tmp_path / "ok.html").read_text(encoding="utf-8")
+    reason = "jira:sandbox: HTTP 401 from GET /rest/api/3/myself — check the credentials configured for this source"
+    append_run(
+        db,
+        RunRecord(
+            "r9", "sync", "pmhub sync", "2026-12-08T02:00:00Z", "2026-12-08T02:01:00Z", False, reason, "jira_landing"
+        ),
+    )
+    header = write_report(db, tmp_path / "failed.html").read_text(encoding="utf-8").split("</header>")[0]
+    assert (
+        '<p class="failed" role="alert">The last sync, at 2026-12-08T02:01:00Z, failed in jira_landing: '
+        f"{escape(reason)}. The figures below are those of the last successful sync.</p>"
+    ) in header

@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from pipelines.publish import published_file
 from pipelines.warehouse import connect
+
+if TYPE_CHECKING:
+    from pipelines.run_log import RunRecord
 
 Row = dict[str, Any]
 
@@ -67,6 +70,9 @@ class ReportData:
     as_of: date
     synced_as_of: date
     projects: list[ProjectData]
+    # The last sync the run log records, when it failed: the marts are those of an earlier sync, and
+    # the failed source is named here (a failed run publishes nothing, so no mart can say it).
+    failed_sync: RunRecord | None = None
 
 
 class ReportError(RuntimeError):
@@ -105,4 +111,10 @@ def read_report_data(db: Path, as_of: date | None = None) -> ReportData:
             ]
     except duckdb.Error as exc:
         raise ReportError(f"{source}: {str(exc).splitlines()[0]}") from None
-    return ReportData(day, synced, projects)
+    # Here, not at the top: the run log reads the Dagster definitions, which hold the tools, whose
+    # Confluence status page imports this module.
+    from pipelines.run_log import read_runs, run_log_file
+
+    runs, _unreadable = read_runs(run_log_file(db))
+    syncs = [r for r in runs if r.job == "sync"]
+    return ReportData(day, synced, projects, syncs[-1] if syncs and not syncs[-1].success else None)

@@ -28,6 +28,7 @@ td.num, td.date { white-space: nowrap; }
 figure { margin: 0; } details { margin: .2rem 0 1rem; } summary { cursor: pointer; color: #52606d; }
 .empty { color: #7b8794; font-style: italic; }
 .print-only { display: none; }
+.failed { border-left: 4px solid #b22222; padding: .3rem .6rem; background: #fdecea; }
 @page { size: A4 landscape; margin: 8mm; }
 @media print {
   body { margin: 0; font-size: 9px; }
@@ -257,10 +258,18 @@ def page(data: ReportData, generated_at: datetime | None = None) -> str:
         else ""
     )
     body = "".join(project(p) for p in data.projects) or '<p class="empty">no portfolio project yet</p>'
+    failed = data.failed_sync
+    banner = (
+        f'<p class="failed" role="alert">The last sync, at {escape(failed.finished_at)}, failed'
+        f"{' in ' + escape(failed.failed_step) if failed.failed_step else ''}: {escape(failed.message)}. "
+        "The figures below are those of the last successful sync.</p>"
+        if failed
+        else ""
+    )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>Portfolio report, data as of {data.as_of}</title><style>{STYLE}</style></head><body>"
         f'<header><h1>Portfolio report</h1><p class="meta">Data as of {data.as_of}{escape(note)} · '
-        f"generated at {generated} · every figure from the warehouse's mart tables</p></header>"
+        f"generated at {generated} · every figure from the warehouse's mart tables</p>{banner}</header>"
         f"{overview(data)}{body}</body></html>\n"
     )
