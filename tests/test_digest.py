@@ -176,16 +176,23 @@ def _sensor_context(run_id: str, tags: dict[str, str]) -> SimpleNamespace:
 
 
 def test_one_message_per_sync_through_dagster_run_retries(synced, receiver):
-    """Run R fails and is retried (R-1, the daemon's retry, tagged with root run R), then R-2 fails
-    for good: one failure message. Run S fails, and its retry S-1 succeeds: one digest, no failure."""
-    retries = {"dagster/max_retries": "2"}
+    """Dagster tags a failed run `dagster/will_retry` with the daemon's decision. Run R fails and is
+    retried (R-1, tagged with root run R), then R-2 fails for good: one failure message. Run S fails,
+    its retry S-1 succeeds: one digest, no failure. Run T fails where the instance retries nothing
+    (no `will_retry`, though the job asks for retries): its failure is said at once."""
+    asks = {"dagster/max_retries": "2"}
     runs = [
-        ("R", {**retries}, False),
-        ("R-1", {**retries, "dagster/retry_number": "1", "dagster/root_run_id": "R"}, False),
-        ("R-2", {**retries, "dagster/retry_number": "2", "dagster/root_run_id": "R"}, False),
-        ("S", {**retries}, False),
-        ("S-1", {**retries, "dagster/retry_number": "1", "dagster/root_run_id": "S"}, True),
-        ("S-1", {**retries, "dagster/retry_number": "1", "dagster/root_run_id": "S"}, True),  # a sensor tick again
+        ("R", {**asks, "dagster/will_retry": "true"}, False),
+        ("R-1", {**asks, "dagster/retry_number": "1", "dagster/root_run_id": "R", "dagster/will_retry": "true"}, False),
+        (
+            "R-2",
+            {**asks, "dagster/retry_number": "2", "dagster/root_run_id": "R", "dagster/will_retry": "false"},
+            False,
+        ),
+        ("S", {**asks, "dagster/will_retry": "true"}, False),
+        ("S-1", {**asks, "dagster/retry_number": "1", "dagster/root_run_id": "S"}, True),
+        ("S-1", {**asks, "dagster/retry_number": "1", "dagster/root_run_id": "S"}, True),  # a sensor tick again
+        ("T", {**asks}, False),
     ]
     for run_id, tags, success in runs:
         record = RunRecord(
@@ -195,7 +202,7 @@ def test_one_message_per_sync_through_dagster_run_retries(synced, receiver):
             "t0",
             "t1",
             success,
-            "" if success else "boom",
+            "" if success else f"boom {run_id}",
             root_run_id=tags.get("dagster/root_run_id"),
         )
         _announce(_sensor_context(run_id, tags), str(synced), None, record)
@@ -203,13 +210,16 @@ def test_one_message_per_sync_through_dagster_run_retries(synced, receiver):
     assert [p["blocks"][0]["text"]["text"].split(",")[0] for p in slack] == [
         "pmhub sync failed",
         "pmhub portfolio digest",
+        "pmhub sync failed",
     ]
-    assert _lines(slack[0]) == ["boom"]
+    assert _lines(slack[0]) == ["boom R-2"] and _lines(slack[2]) == ["boom T"]
     assert {(s.run_key, s.channel) for s in read_sent(synced.with_name("demo.duckdb"))} == {
         ("R", "slack"),
         ("R", "teams"),
         ("S", "slack"),
         ("S", "teams"),
+        ("T", "slack"),
+        ("T", "teams"),
     }
 
 

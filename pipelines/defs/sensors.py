@@ -91,9 +91,11 @@ def _pmhub_run_config(run_config: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _retries_left(run: dg.DagsterRun) -> bool:
-    """Whether the daemon will retry this failed run (run retries: dagster/max_retries)."""
-    tags = run.tags
-    return int(tags.get("dagster/retry_number", "0")) < int(tags.get("dagster/max_retries", "0"))
+    """Whether the daemon will retry this failed run. Dagster records its decision in the run's
+    `dagster/will_retry` tag when the run fails, from the instance's `run_retries` and the run's
+    tags: the retries a job asks for (`dagster/max_retries`) count only where the instance enables
+    them, so counting retries here would stay silent about failures nobody retries."""
+    return run.tags.get("dagster/will_retry", "false").lower() == "true"
 
 
 def _announce(context: dg.RunStatusSensorContext, config_path: str, warehouse: Any, record: RunRecord) -> None:
