@@ -7,19 +7,24 @@ Deselect with `-m "not ui"` (it starts real processes: about 30 s).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 import requests
 
+from pipelines.digest.ledger import read_sent
 from pipelines.run_log import read_runs, run_log_file
 from pipelines.sources import TOOLS
 from tests.conftest import write_config
@@ -31,6 +36,9 @@ LOCATION = {"repositoryLocationName": "pipelines.definitions", "repositoryName":
 LANDING = {f"{tool}_landing" for tool in TOOLS}  # one extract asset per registered tool
 ASSETS = {*LANDING, "raw_tables", "core_tables", "mart_tables"}
 T = TypeVar("T")
+# The job's default executor starts a process per step (~3 s each, the writers one at a time); the
+# in-process executor of the same job keeps these tests well under a minute each.
+IN_PROCESS = {"execution": {"config": {"in_process": {}}}}
 
 
 class DagsterDev:
@@ -70,13 +78,21 @@ def _free_port() -> int:
 
 @pytest.fixture()
 def dagster_dev(tmp_path, portfolio, sandbox, sandbox_env) -> Iterator[DagsterDev]:
+    config = write_config(tmp_path / "pmhub.yaml", portfolio.pmhub_config(sandbox.url))
+    with _dagster_dev(tmp_path, config) as ui:
+        yield ui
+
+
+@contextmanager
+def _dagster_dev(tmp_path: Path, config: Path, **env_extra: str) -> Iterator[DagsterDev]:
+    """`dagster dev` (webserver, daemon, code server) on `config`, with this repository's instance
+    settings (run retries included), in a home of its own."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    config = write_config(tmp_path / "pmhub.yaml", portfolio.pmhub_config(sandbox.url))
     port = _free_port()
     log = tmp_path / "dagster-dev.log"
-    env = {**os.environ, "DAGSTER_HOME": str(home), "PMHUB_CONFIG": str(config)}
+    env = {**os.environ, "DAGSTER_HOME": str(home), "PMHUB_CONFIG": str(config), **env_extra}
     command = [str(ROOT / ".venv" / "bin" / "dagster"), "dev", "-m", "pipelines.definitions"]
     command += ["-h", "127.0.0.1", "-p", str(port)]
     with log.open("w") as out:
@@ -144,10 +160,7 @@ def test_ui_shows_the_graph_checks_and_schedule_and_runs_the_sync_job(dagster_de
         ui.wait_for(f"the first tick of {name}", lambda name=name: _sensor(ui, name)["ticks"], timeout=30)
         assert _sensor(ui, name)["status"] == "RUNNING"
 
-    # The job's default executor starts a process per step (~3 s each, the writers one at a time);
-    # the in-process executor of the same job keeps this test well under a minute.
-    in_process = {"execution": {"config": {"in_process": {}}}}
-    params = {"selector": {**LOCATION, "jobName": "sync"}, "runConfigData": in_process}
+    params = {"selector": {**LOCATION, "jobName": "sync"}, "runConfigData": IN_PROCESS}
     launched = ui.query(LAUNCH, params=params)
     assert launched["launchRun"]["__typename"] == "LaunchRunSuccess", launched
     run_id = launched["launchRun"]["run"]["runId"]
@@ -179,3 +192,66 @@ def test_ui_shows_the_graph_checks_and_schedule_and_runs_the_sync_job(dagster_de
     print(
         f"dagster dev: graph, checks, schedule, a sync run and its run-log line in {time.monotonic() - started:.0f} s"
     )
+
+
+class _Webhook(ThreadingHTTPServer):
+    """A Slack incoming webhook on 127.0.0.1 that keeps what it was sent."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        super().__init__(("127.0.0.1", 0), _WebhookHandler)
+
+
+class _WebhookHandler(BaseHTTPRequestHandler):
+    server: _Webhook
+
+    def do_POST(self) -> None:
+        self.server.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_sync_the_daemon_retries_is_announced_once(tmp_path, portfolio, sandbox, sandbox_env):
+    """A nightly sync fails (Trello refuses its token), the daemon retries it (run retries are on in
+    dagster_home/dagster.yaml) and, the token fixed meanwhile, a retry succeeds; or every attempt
+    fails. Either way the Slack webhook gets exactly one message for the whole chain, keyed by the
+    first run."""
+    webhook = _Webhook()
+    threading.Thread(target=webhook.serve_forever, daemon=True).start()
+    good = portfolio.pmhub_config(sandbox.url)
+    good["publish"] = {"slack": {"webhook": "${DIGEST_WEBHOOK_URL}"}}
+    bad = json.loads(json.dumps(good))
+    bad["sources"]["trello"][0]["token"] = "a-revoked-token"
+    config = write_config(tmp_path / "pmhub.yaml", bad)
+    url = f"http://127.0.0.1:{webhook.server_address[1]}/services/T0/B0/x"
+    try:
+        with _dagster_dev(tmp_path, config, DIGEST_WEBHOOK_URL=url) as ui:
+            ui.wait_for("the code location", lambda: ui.query(REPOSITORIES)["repositoriesOrError"].get("nodes"), 60)
+            for name in ("run_log_success", "run_log_failure"):
+                ui.wait_for(f"the first tick of {name}", lambda name=name: _sensor(ui, name)["ticks"], timeout=30)
+            params = {"selector": {**LOCATION, "jobName": "sync"}, "runConfigData": IN_PROCESS}
+            launched = ui.query(LAUNCH, params=params)
+            assert launched["launchRun"]["__typename"] == "LaunchRunSuccess", launched
+            first = launched["launchRun"]["run"]["runId"]
+            status = lambda: ui.query(RUN, runId=first)["runOrError"]["status"]  # noqa: E731
+            ui.wait_for("the first run to fail", lambda: status() == "FAILURE", timeout=90)
+            write_config(config, good)  # the token is fixed before (or while) the daemon retries
+            ui.wait_for("the chain's message", lambda: webhook.received, timeout=150)
+            time.sleep(3 * 5)  # three more ticks of the run sensors: time for a second message to come
+    finally:
+        webhook.shutdown()
+        webhook.server_close()
+    assert len(webhook.received) == 1, webhook.received
+    sent = read_sent(tmp_path / "pmhub.duckdb")
+    assert [(s.run_key, s.channel) for s in sent] == [(first, "slack")]
+    runs, _unreadable = read_runs(run_log_file(tmp_path / "pmhub.duckdb"))
+    chain = [r for r in runs if r.sync_key == first]
+    assert len(chain) >= 2 and not chain[0].success  # the daemon did retry the failed run
+    title = webhook.received[0]["blocks"][0]["text"]["text"]
+    assert title.startswith("pmhub portfolio digest" if chain[-1].success else "pmhub sync failed"), title
+    print(f"retry chain: {[(r.trigger, r.success) for r in chain]}; the one message: {title!r}")
