@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import requests
 
+from connectors.answers import IncompleteAnswerError
 from connectors.confluence import ConfluenceClient
 from pipelines.cli import main
 from pipelines.publish import published_file
@@ -148,3 +149,26 @@ def test_the_sandbox_holds_page_writes_to_confluences_document(site):
     answer = requests.put(f"{server.url}/wiki/api/v2/pages/{page.id}", json=bad, auth=auth, timeout=10)
     assert answer.status_code == 400 and "number" in answer.text
     assert len(_page(server, page.title).versions) == len(page.versions)
+
+
+@pytest.mark.parametrize(
+    ("method", "answer", "says"),
+    [
+        ("create", {"id": "7", "version": {"number": 1}}, "lacks `_links.webui`"),
+        ("update", {"id": "7", "version": {"number": 4}, "_links": {"webui": "/x"}}, "version 4, not the 3 saved"),
+        ("attach", {"results": [{"title": "other.png"}], "size": 1}, "does not list the attachment 'chart.png'"),
+    ],
+)
+def test_a_write_whose_answer_lacks_what_was_saved_fails(site, monkeypatch, method, answer, says):
+    client = ConfluenceClient.from_credentials(
+        "confluence:sandbox", f"{site[0].url}/wiki", ATLASSIAN_EMAIL, ATLASSIAN_TOKEN
+    )
+    for sender in ("post_json", "put_json", "put_multipart"):
+        monkeypatch.setattr(client.http, sender, lambda *args, **kwargs: answer)
+    calls = {
+        "create": lambda: client.create_page("1", "T", "<p/>"),
+        "update": lambda: client.update_page("7", "T", "<p/>", 3, "m"),
+        "attach": lambda: client.put_attachment("7", "chart.png", b"\x89PNG", "image/png"),
+    }
+    with pytest.raises(IncompleteAnswerError, match=re.escape(says)):
+        calls[method]()

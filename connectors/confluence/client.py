@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from connectors.answers import has, value_at
 from connectors.confluence.paging import iter_cursor_pages
 from connectors.errors import ApiError
 from connectors.http import HttpClient, Multipart
@@ -39,6 +40,10 @@ CONFLUENCE_HINTS = {
 
 # What every listed page must carry: the census compares versions, and a body asked for must come.
 _STUB = ("id", "status", "version.number")
+
+
+# What a saved page's answer must hold: its id, the version saved, and where people open it.
+_SAVED_PAGE = ("id", "version.number", "_links.webui")
 
 
 def _with_body(body_format: str) -> tuple[str, ...]:
@@ -146,6 +151,7 @@ class ConfluenceClient:
             "body": {"representation": "storage", "value": storage},
         }
         page: dict[str, Any] = self.http.post_json("/api/v2/pages", body, expect="object")
+        self._check_saved(page, 1, "/api/v2/pages", "POST")
         return page
 
     def update_page(self, page_id: str, title: str, storage: str, number: int, message: str) -> dict[str, Any]:
@@ -158,10 +164,22 @@ class ConfluenceClient:
             "body": {"representation": "storage", "value": storage},
             "version": {"number": number, "message": message},
         }
-        page: dict[str, Any] = self.http.put_json(
-            f"/api/v2/pages/{quote(str(page_id), safe='')}", body, expect="object"
-        )
+        path = f"/api/v2/pages/{quote(str(page_id), safe='')}"
+        page: dict[str, Any] = self.http.put_json(path, body, expect="object")
+        self._check_saved(page, number, path, "PUT")
         return page
+
+    def _check_saved(self, page: dict[str, Any], number: int, path: str, method: str) -> None:
+        """IncompleteAnswerError unless the answer to a page save holds the page's id, where people
+        open it, and the version `number` that was saved."""
+        missing = [p for p in _SAVED_PAGE if not has(page, p)]
+        if missing:
+            detail = f"the saved page lacks {', '.join(f'`{p}`' for p in missing)}"
+        elif value_at(page, "version.number") != number:
+            detail = f"the answer holds version {value_at(page, 'version.number')}, not the {number} saved"
+        else:
+            return
+        raise self.http.incomplete_error(self.http.resolve(path), detail, method=method)
 
     def put_attachment(self, page_id: str, file_name: str, data: bytes, media_type: str) -> dict[str, Any]:
         """Add a file to the page, or a new version of the one of that name (v1 ``PUT
@@ -170,7 +188,10 @@ class ConfluenceClient:
         body = Multipart(
             (("file", (file_name, data, media_type)),), {"minorEdit": "true"}, {"X-Atlassian-Token": "no-check"}
         )
-        answer: dict[str, Any] = self.http.put_multipart(
-            f"/rest/api/content/{quote(str(page_id), safe='')}/child/attachment", body, expect="object"
-        )
+        path = f"/rest/api/content/{quote(str(page_id), safe='')}/child/attachment"
+        answer: dict[str, Any] = self.http.put_multipart(path, body, expect="object")
+        results = answer.get("results")
+        if not isinstance(results, list) or file_name not in {r.get("title") for r in results if isinstance(r, dict)}:
+            detail = f"the answer does not list the attachment {file_name!r} it was sent"
+            raise self.http.incomplete_error(self.http.resolve(path), detail, method="PUT")
         return answer

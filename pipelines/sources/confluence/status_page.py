@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, cast
 
+from connectors.answers import value_at
 from connectors.confluence import ConfluenceClient
 from connectors.errors import ApiError, SourceError
 from models.config import PmhubConfig
@@ -203,7 +204,10 @@ def _update(client: ConfluenceClient, page_id: str, title: str, body: str, messa
                 f"publish.confluence: the status page {page_id} pmhub created is gone ({state}); "
                 "delete the .status-page.json file beside the warehouse to create a new one"
             )
-        number = int(page["version"]["number"]) + 1
+        current = value_at(page, "version.number")
+        if not isinstance(current, int):
+            raise StatusPageError(f"publish.confluence: Confluence answered page {page_id} without its version number")
+        number = current + 1
         try:
             saved = client.update_page(page_id, title, body, number, message)
         except ApiError as exc:
