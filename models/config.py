@@ -160,6 +160,41 @@ class Rates(ConfigSection):
     people: dict[str, float] = {}
 
 
+class Away(ConfigSection):
+    """Days off, both ends included: a person's leave, or a holiday of everyone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Away:
+        if self.end < self.start:
+            raise ValueError(f"away to {self.end} is before from {self.start}")
+        return self
+
+
+class PersonConfig(ConfigSection):
+    """One person as the PMO knows them: their accounts in each tool, and their capacity. What it
+    lists always wins over matches by account id or e-mail.
+
+    handles: tool name (or `<tool>:<source name>`) → that person's account there, one or a list:
+    an Atlassian accountId, a Trello member id or username, a plan's resource name; `email` → their
+    e-mail address(es)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    handles: dict[str, str | list[str]] = {}
+    hours_per_week: float | None = Field(default=None, gt=0, le=168)
+    # Share of a full week the person works for the portfolio (0.5: half time).
+    part_time: float = Field(default=1.0, gt=0, le=1)
+    away: list[Away] = []
+
+    def handle_list(self) -> list[tuple[str, str]]:
+        """(tool or tool:source or 'email', handle) for every handle listed."""
+        return [(k, h) for k, v in self.handles.items() for h in ([v] if isinstance(v, str) else v)]
+
+
 class Settings(ConfigSection):
     """Metric and sync knobs that have sensible defaults."""
 
@@ -180,6 +215,40 @@ class Settings(ConfigSection):
     # A blocking check fails when live rows of a core table fall by more than this share of the
     # last published count without deletions to explain it.
     max_row_drop_share: float = Field(default=0.1, ge=0, le=1)
+
+    # People's load (mart.people_load). Capacity of a person the `people:` section gives no hours.
+    default_hours_per_week: float = Field(default=40.0, gt=0, le=168)
+    # Planned or committed hours above this share of a week's capacity mark the person overallocated.
+    overallocated_above: float = Field(default=1.0, gt=0, le=10)
+    # Hours one story point stands for, where a committed item gives points and no hour estimate.
+    hours_per_point: float = Field(default=6.0, gt=0, le=1000)
+    # The weeks people_load covers: this many ISO weeks before the sync date's week, and after it.
+    load_weeks_back: int = Field(default=12, ge=0, le=520)
+    load_weeks_ahead: int = Field(default=8, ge=0, le=520)
+    # Days nobody works, for everyone (public holidays): taken out of every person's capacity.
+    holidays: list[Away] = []
+
+    # Risk signals (mart.risk_signals), each rule's threshold.
+    # A status, Trello list or label whose name holds one of these (any case) marks an item blocked.
+    blocked_names: list[str] = ["blocked", "on hold", "waiting", "impediment"]
+    # Scope above the scope at the first sprint's start (or the baseline) by more than this share.
+    scope_growth_above: float = Field(default=0.2, ge=0)
+    # Completed ÷ committed points over the last `say_do_sprints` closed sprints below this.
+    say_do_below: float = Field(default=0.8, ge=0, le=10)
+    say_do_sprints: int = Field(default=3, ge=1, le=50)
+    # One person holding more than this share of a project's in-progress points.
+    concentration_above: float = Field(default=0.5, gt=0, le=1)
+    # A project none of whose items changed for this many days.
+    inactive_after_days: int = Field(default=14, ge=1, le=3650)
+
+    # The portfolio's RAG from risk: signals of a project (amber / red at this many), and the open
+    # exposure of its register: the largest rated exposure (1-25) and money exposure as a share of BAC.
+    rag_amber_signals: int = Field(default=3, ge=1)
+    rag_red_signals: int = Field(default=10, ge=1)
+    rag_amber_exposure_score: float = Field(default=12, gt=0, le=25)
+    rag_red_exposure_score: float = Field(default=20, gt=0, le=25)
+    rag_amber_exposure_share: float = Field(default=0.05, gt=0)
+    rag_red_exposure_share: float = Field(default=0.15, gt=0)
 
 
 # Cron fields (minute hour day-of-month month day-of-week) and the values each takes; Sunday is 0 or 7.
@@ -278,6 +347,7 @@ class PmhubConfig(ConfigSection):
     portfolio: list[Project] = []
     rates: Rates = Rates()
     settings: Settings = Settings()
+    people: list[PersonConfig] = []
     schedule: Schedule = Schedule()
     publish: Publish = Publish()
 
@@ -315,7 +385,33 @@ class PmhubConfig(ConfigSection):
                             f"portfolio: {tool.name} {link.container_key} {link.container()!r} of {source!r} is in "
                             f"projects {first!r} and {p.id!r}; its items can belong to one project only"
                         )
+        self._check_people()
         return self
+
+    def _check_people(self) -> None:
+        tools = {t.name: {s.name for s in self.sources.of(t.name)} for t in self.tools}
+        claimed: dict[tuple[str, str], str] = {}
+        slugs: dict[str, str] = {}
+        for i, person in enumerate(self.people):
+            slug = person_slug(person.name)
+            if slug in slugs:
+                raise ValueError(f"people[{i}]: {person.name!r} and {slugs[slug]!r} make the same person id")
+            slugs[slug] = person.name
+            for key, handle in person.handle_list():
+                tool, _, source = key.partition(":")
+                if key != "email" and (tool not in tools or (source and source not in tools[tool])):
+                    known = ", ".join([*tools, "email"])
+                    raise ValueError(
+                        f"people[{i}] {person.name!r}: handles key {key!r} is not a tool ({known}) or <tool>:<source>"
+                    )
+                owner = claimed.setdefault((key, handle.lower() if key == "email" else handle), person.name)
+                if owner != person.name:
+                    raise ValueError(f"people: {key} handle {handle!r} is listed for {owner!r} and {person.name!r}")
+
+
+def person_slug(name: str) -> str:
+    """The id part a configured person's name gives: `person:<slug>`."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "person"
 
 
 @cache

@@ -57,12 +57,38 @@ class Container(_Row):
 
 
 class Person(_Row):
-    """One account in one source; people are not matched across tools automatically."""
+    """One person across tools: the accounts `core.person_identities` gives them, and their capacity.
+
+    person_id: `person:<name slug>` for a person the config's `people:` section lists; otherwise the
+    id of their first account (by tool registration order, then id), e.g. `jira:acme:user:5b10…`, so
+    a person seen in one tool keeps the id their account always had."""
 
     person_id: str
+    display_name: str | None = Field(description="the config's name, else the greatest name an account shows")
+    configured: bool = Field(default=False, description="listed in the config's `people:` section")
+    hours_per_week: float | None = Field(
+        default=None, description="full-time hours from config (NULL: settings.default_hours_per_week)"
+    )
+    part_time: float = Field(default=1.0, description="share of a full week worked for the portfolio")
+    identities: int = Field(default=1, description="accounts merged into this person")
+
+
+class PersonIdentity(_Row):
+    """One account in one source, and the person it belongs to. Accounts merge into one person by
+    the config's `people:` handles first, then by one Atlassian accountId across Jira and Confluence
+    (and sites), then by equal e-mail. A name-only likeness merges nothing: `meta.data_problems`
+    reports it as a suggestion."""
+
+    person_id: str = Field(description="the person in core.people")
+    account_id: str = Field(description="the account's own id: <source_id>:<kind>:<external id>")
     source_id: str
-    external_id: str
+    external_id: str = Field(description="the id the tool gives the account (accountId, member id, resource name)")
+    handle: str | None = Field(description="a name the tool lets people write: Trello username, plan resource name")
     display_name: str | None
+    email: str | None = Field(description="where the tool's API exposes one (lower case)")
+    matched_by: Literal["config", "account_id", "email", "own"] = Field(
+        description="how the account joined its person: 'own' when it is the person's only account"
+    )
 
 
 class WorkItem(_Row):
@@ -420,11 +446,76 @@ class Portfolio(_Row):
     )
 
 
+class PlannedWork(_Row):
+    """Work a plan assigns a person on an item: hours spread over the assignment's working days."""
+
+    item_id: str
+    person_id: str
+    start_at: datetime
+    finish_at: datetime
+    work_hours: float
+
+
+class Risk(_Row):
+    """One entry of a risk register: a Jira issue of the configured risk type, or a Confluence risk
+    page (or a row of a register page's table)."""
+
+    risk_id: str
+    project_id: str | None
+    source: str = Field(description="the source_id it was read from")
+    title: str
+    probability: float | None
+    impact: float | None
+    owner_id: str | None = Field(description="person_id in core.people; NULL: no owner")
+    due_at: datetime | None
+    status: str | None
+
+
+# --- mart (people and risk) ----------------------------------------------------------------------
+
+
+class PeopleLoad(_Row):
+    """One person's load in one ISO week (see the README's analyst section for every rule)."""
+
+    person_id: str
+    week: date = Field(description="the Monday of the ISO week")
+    open_items: int
+    committed_points: float | None
+    logged_hours: float
+    planned_hours: float
+    capacity_hours: float
+    utilisation: float | None
+    overallocated: bool
+
+
+class RiskSignal(_Row):
+    """One signal that threatens a project's dates or cost, by one rule of `settings`."""
+
+    project_id: str
+    item_id: str | None = Field(description="NULL for a signal about the whole project")
+    rule: str
+    value: float | None
+    threshold: float | None
+    explanation: str
+
+
+class RiskExposure(_Row):
+    """One open risk of the register and what it exposes the project to."""
+
+    risk_id: str
+    project_id: str | None
+    exposure: float | None
+    change: float | None = Field(description="exposure minus the previous build's; NULL: new since then")
+    owner_id: str | None
+    overdue: bool
+
+
 CORE_TABLES: dict[str, type[_Row]] = {
     "sources": Source,
     "projects": Project,
     "containers": Container,
     "people": Person,
+    "person_identities": PersonIdentity,
     "work_items": WorkItem,
     "status_changes": StatusChange,
     "sprints": Sprint,
@@ -435,6 +526,8 @@ CORE_TABLES: dict[str, type[_Row]] = {
     "cost_entries": CostEntry,
     "baselines": Baseline,
     "baseline_costs": BaselineCost,
+    "planned_work": PlannedWork,
+    "risks": Risk,
 }
 
 MART_TABLES: dict[str, type[_Row]] = {
@@ -448,5 +541,8 @@ MART_TABLES: dict[str, type[_Row]] = {
     "attention_items": AttentionItem,
     "throughput_weekly": ThroughputWeekly,
     "forecast": Forecast,
+    "people_load": PeopleLoad,
+    "risk_signals": RiskSignal,
+    "risk_exposure": RiskExposure,
     "portfolio": Portfolio,
 }

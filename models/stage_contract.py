@@ -108,6 +108,23 @@ class StagePerson(_Row):
     source_id: str
     external_id: str
     display_name: str | None
+    handle: str | None = Field(default=None, description="a name people write for the account (a username)")
+    email: str | None = Field(default=None, description="the account's e-mail, where the API exposes it")
+    account_realm: str | None = Field(
+        default=None,
+        description="where external_id names one person across sources ('atlassian': an accountId is the "
+        "same person in every Jira and Confluence site); NULL: the id means something in its source only",
+    )
+
+
+class StagePlannedWork(_Row):
+    """Work a tool plans for a person on an item (a plan's assignment), over its start and finish."""
+
+    item_id: str
+    person_id: str
+    start_at: datetime
+    finish_at: datetime
+    work_hours: float
 
 
 class StageBaselineCost(_Row):
@@ -197,4 +214,5 @@ STAGE_CONTRACT: dict[str, type[BaseModel]] = {
     "baseline_costs": StageBaselineCost,
     "item_costs": StageItemCost,
     "field_types": StageFieldType,
+    "planned_work": StagePlannedWork,
 }

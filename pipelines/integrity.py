@@ -43,7 +43,7 @@ COUNTED = {
     "core.documents": "is_deleted",
     "core.status_changes": None,
     "core.sprints": None,
-    "core.people": None,
+    "core.person_identities": None,
     "core.containers": None,
 }
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from models.config import PmhubConfig
+from models.config import PmhubConfig, Settings
 from pipelines.meta_tables import replace_meta_table
 from pipelines.sources import TOOLS
 from pipelines.transform.layers import TransformReport
@@ -47,7 +47,7 @@ def write_config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as
         "settings",
         "as_of DATE, velocity_sprints INTEGER, coverage DOUBLE, rag_amber DOUBLE, rag_red DOUBLE, "
         "default_hourly DOUBLE, flow_day_offset INTEGER, rag_amber_late_days INTEGER, rag_red_late_days INTEGER, "
-        "stale_after_hours DOUBLE",
+        "stale_after_hours DOUBLE, " + ", ".join(f"{name} {kind}" for name, kind, _ in _later_settings(s)),
         [
             (
                 as_of,
@@ -60,9 +60,12 @@ def write_config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as
                 s.rag_amber_late_days,
                 s.rag_red_late_days,
                 s.stale_after_hours,
+                *(value for _, _, value in _later_settings(s)),
             )
         ],
     )
+    replace_meta_table(conn, "cfg_holidays", "day_from DATE, day_to DATE", [(h.start, h.end) for h in s.holidays])
+    replace_meta_table(conn, "cfg_blocked_names", "name VARCHAR", [(n.lower(),) for n in s.blocked_names])
     replace_meta_table(conn, "cfg_rates", "person_ext VARCHAR, hourly DOUBLE", list(config.rates.people.items()))
     sources = [
         (f"{tool.name}:{s.name}", tool.name, s.name, s.location())
@@ -91,3 +94,29 @@ def write_config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as
         "project_id VARCHAR, currency VARCHAR, bac DOUBLE, start_date DATE, end_date DATE, planned_sprints INTEGER",
         budgets,
     )
+
+
+# Settings written to meta.settings under their own names; the earlier ones above keep their
+# historical column names.
+_LATER_SETTINGS = {
+    "default_hours_per_week": "DOUBLE",
+    "overallocated_above": "DOUBLE",
+    "hours_per_point": "DOUBLE",
+    "load_weeks_back": "INTEGER",
+    "load_weeks_ahead": "INTEGER",
+    "scope_growth_above": "DOUBLE",
+    "say_do_below": "DOUBLE",
+    "say_do_sprints": "INTEGER",
+    "concentration_above": "DOUBLE",
+    "inactive_after_days": "INTEGER",
+    "rag_amber_signals": "INTEGER",
+    "rag_red_signals": "INTEGER",
+    "rag_amber_exposure_score": "DOUBLE",
+    "rag_red_exposure_score": "DOUBLE",
+    "rag_amber_exposure_share": "DOUBLE",
+    "rag_red_exposure_share": "DOUBLE",
+}
+
+
+def _later_settings(settings: Settings) -> list[tuple[str, str, Any]]:
+    return [(name, kind, getattr(settings, name)) for name, kind in _LATER_SETTINGS.items()]

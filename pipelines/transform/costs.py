@@ -28,7 +28,7 @@ SELECT w.project_id, c.item_id, c.incurred_on,
 FROM priced c
 JOIN core.work_items w ON w.item_id = c.item_id
 LEFT JOIN core.budgets b ON b.project_id = w.project_id
-LEFT JOIN core.people p ON p.person_id = c.person_id
+LEFT JOIN core.person_identities p ON p.account_id = c.person_id
 LEFT JOIN meta.cfg_rates r ON r.person_ext = p.external_id
 CROSS JOIN meta.settings s
 -- hours logged stay spent when their item is deleted later; a value on a deleted item is gone with it

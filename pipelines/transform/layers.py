@@ -54,7 +54,8 @@ def create_stage_contract(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def ensure_contract_tables(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create missing contract tables and add columns new in `models.schema` (never drop)."""
+    """Create missing contract tables, add columns new in `models.schema`, and recreate a table that
+    holds a column the contract retired (a migration: every build refills them)."""
     existing: dict[tuple[str, str], set[str]] = {}
     for schema, table, column in conn.execute(
         """SELECT table_schema, table_name, column_name FROM information_schema.columns
@@ -65,6 +66,11 @@ def ensure_contract_tables(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         for table, model in tables.items():
             columns = existing.get((schema, table))
+            if columns and not columns <= set(column_names(model)):
+                # A column the contract retired (core.people lost source_id and external_id to
+                # core.person_identities): every build refills these tables, so start afresh.
+                conn.execute(f"DROP TABLE {schema}.{table}")
+                columns = None
             if not columns:
                 conn.execute(table_ddl(schema, table, model))
                 continue
