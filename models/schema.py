@@ -474,8 +474,26 @@ class Risk(_Row):
 # --- mart (people and risk) ----------------------------------------------------------------------
 
 
+class PeopleLoadByProject(_Row):
+    """One person's work in one ISO week on one project in one tool (the parts of mart.people_load)."""
+
+    person_id: str
+    week: date = Field(description="the Monday of the ISO week")
+    project_id: str | None = Field(description="NULL: items of containers in no portfolio project")
+    tool: str
+    open_items: int = Field(description="live items assigned now that were open at some time in the week")
+    committed_points: float = Field(description="points of their items in a sprint running in the week")
+    committed_hours: float = Field(
+        description="those items' work (hours, else points × hours_per_point) "
+        "spread over their sprint's weekdays: this week's share"
+    )
+    logged_hours: float = Field(description="worklog hours booked in the week")
+    planned_hours: float = Field(description="plan assignments' work spread over their weekdays: this week's share")
+
+
 class PeopleLoad(_Row):
-    """One person's load in one ISO week (see the README's analyst section for every rule)."""
+    """One person's load in one ISO week (see the README's analyst section for every rule): the
+    parts of mart.people_load_by_project added up, against the person's capacity that week."""
 
     person_id: str
     week: date = Field(description="the Monday of the ISO week")
@@ -483,9 +501,20 @@ class PeopleLoad(_Row):
     committed_points: float | None
     logged_hours: float
     planned_hours: float
-    capacity_hours: float
-    utilisation: float | None
-    overallocated: bool
+    capacity_hours: float = Field(description="hours per week × part time × weekdays not away nor holiday ÷ 5")
+    utilisation: float | None = Field(
+        description="(planned + committed hours) ÷ capacity; NULL with neither, or with no capacity"
+    )
+    overallocated: bool = Field(
+        description="utilisation above settings.overallocated_above, or work planned in a week with no capacity"
+    )
+    display_name: str | None = None
+    committed_hours: float = 0.0
+    work_hours: float = Field(default=0.0, description="planned_hours + committed_hours: what utilisation divides")
+    utilisation_basis: Literal["planned", "committed", "planned+committed"] | None = Field(
+        default=None, description="which work utilisation counts; NULL: the person has neither that week"
+    )
+    active_projects: int = Field(default=0, description="projects with an open item, sprint, worklog or plan work")
 
 
 class RiskSignal(_Row):
@@ -541,6 +570,7 @@ MART_TABLES: dict[str, type[_Row]] = {
     "attention_items": AttentionItem,
     "throughput_weekly": ThroughputWeekly,
     "forecast": Forecast,
+    "people_load_by_project": PeopleLoadByProject,
     "people_load": PeopleLoad,
     "risk_signals": RiskSignal,
     "risk_exposure": RiskExposure,

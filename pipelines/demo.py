@@ -125,7 +125,8 @@ def run_demo(db: Path, size: str = "small", seed: int = 7) -> tuple[SyncOutcome,
         os.environ.update(portfolio.sandbox_env())
         config: dict[str, Any] = portfolio.pmhub_config(server.url)
         config["warehouse"] = db.name
-        say(add_demo_plan(config, _plans_folder(db), portfolio.anchor, seed) + "\n")
+        staff = portfolio.staffing.plan_staff() if portfolio.staffing else None
+        say(add_demo_plan(config, _plans_folder(db), portfolio.anchor, seed, staff) + "\n")
         config_path.parent.mkdir(parents=True, exist_ok=True)
         config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         started = datetime.now(UTC)

@@ -30,6 +30,7 @@ from sandbox.portfolio_truth import portfolio_truth
 from sandbox.realistic import PROFILES, Profile
 from sandbox.realistic_refs import mention_people
 from sandbox.realistic_text import block_pool
+from sandbox.staffing import make_staffing
 from sandbox.timefmt import midnight
 from sandbox.truth import jira_figures, trello_figures
 
@@ -240,6 +241,7 @@ def generate(
         sprint_field_format=sprint_field_format,
         profile=profile,
         jira_boards=site.boards,
+        staffing=make_staffing(teams, anchor),
     )
 
 

@@ -9,6 +9,7 @@ Project writes them: dates in plan time without a zone, durations and work as IS
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -101,9 +102,15 @@ def _levels(tasks: list[PlanTask]) -> dict[int, int]:
     return levels
 
 
-def mspdi(title: str, tasks: list[PlanTask], hourly_rate: float = 0.0, currency: str = "EUR") -> str:
+def mspdi(
+    title: str,
+    tasks: list[PlanTask],
+    hourly_rate: float = 0.0,
+    currency: str = "EUR",
+    emails: Mapping[str, str] | None = None,
+) -> str:
     """The plan as MSPDI XML text. Task 0 (the project summary) spans all tasks; each named resource
-    is a work resource at `hourly_rate`."""
+    is a work resource at `hourly_rate`, with its e-mail address where `emails` gives one."""
     levels = _levels(tasks)
     start, finish = min(t.start for t in tasks), max(t.finish for t in tasks)
     root = PlanTask(0, title, start, finish, summary=True)
@@ -112,6 +119,7 @@ def mspdi(title: str, tasks: list[PlanTask], hourly_rate: float = 0.0, currency:
     names = sorted({t.resource for t in tasks if t.resource})
     resources = [
         f"<Resource>{_element('UID', i)}{_element('ID', i)}{_element('Name', n)}{_element('Type', 1)}"
+        f"{_element('EmailAddress', (emails or {})[n]) if n in (emails or {}) else ''}"
         f"{_element('StandardRate', hourly_rate)}</Resource>"
         for i, n in enumerate(names, start=1)
     ]
@@ -149,10 +157,14 @@ def _workday(day: date) -> date:
     return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
 
 
-def demo_plan(anchor: date, seed: int, hourly_rate: float = 95.0) -> tuple[str, str]:
+def demo_plan(
+    anchor: date, seed: int, hourly_rate: float = 95.0, staff: Mapping[str, tuple[str, str | None]] | None = None
+) -> tuple[str, str]:
     """The demo's plan, `(file name, MSPDI text)`: a build project of six phases under one summary
     task, started twelve weeks before `anchor`, with its baseline; the work done so far runs some
-    days behind it (the seed decides how many), so the portfolio shows schedule variance."""
+    days behind it (the seed decides how many), so the portfolio shows schedule variance. `staff`
+    fills roles ("Plan Builder"…) with (resource name, e-mail or None); other roles keep their name."""
+    cast = dict(staff or {})
     rng = random.Random(seed)
     kickoff = anchor - timedelta(weeks=12)
     kickoff -= timedelta(days=kickoff.weekday())
@@ -183,17 +195,24 @@ def demo_plan(anchor: date, seed: int, hourly_rate: float = 95.0) -> tuple[str, 
                 percent_complete=share,
                 actual_start=started,
                 actual_finish=done,
-                resource=people[0],
+                resource=cast.get(people[0], (people[0], None))[0],
                 actual_work_hours=hours * share / 100,
                 parent=1,
             )
         )
         planned, actual = planned + timedelta(weeks=weeks), _workday(finish + timedelta(days=1))
     summary = PlanTask(1, "Depot build", kickoff, max(t.finish for t in tasks), summary=True)
-    return "depot-build.xml", mspdi("Depot build", [summary, *tasks], hourly_rate)
+    emails = {name: email for name, email in cast.values() if email}
+    return "depot-build.xml", mspdi("Depot build", [summary, *tasks], hourly_rate, emails=emails)
 
 
-def add_demo_plan(config: dict[str, Any], folder: Path, anchor: date, seed: int) -> str:
+def add_demo_plan(
+    config: dict[str, Any],
+    folder: Path,
+    anchor: date,
+    seed: int,
+    staff: Mapping[str, tuple[str, str | None]] | None = None,
+) -> str:
     """Write the demo plan into `folder` and add it to the demo's `config` as its own portfolio
     project, priced at the config's default hourly rate. Returns one line on what was done: when
     this machine cannot read plans (the msproject extra or Java missing), the plan is left out and
@@ -202,7 +221,8 @@ def add_demo_plan(config: dict[str, Any], folder: Path, anchor: date, seed: int)
         runtime.find_jvm(runtime.load_jpype())
     except MsProjectUnavailable as exc:
         return f"the demo's plan is left out: {exc}"
-    name, text = demo_plan(anchor, seed, hourly_rate=float(config.get("rates", {}).get("default_hourly") or 95.0))
+    rate = float(config.get("rates", {}).get("default_hourly") or 95.0)
+    name, text = demo_plan(anchor, seed, hourly_rate=rate, staff=staff)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(text, encoding="utf-8")
     config.setdefault("sources", {})["msproject"] = [{"name": "plans", "paths": [str(folder)]}]

@@ -18,6 +18,7 @@ from sandbox.model import (
     Sprint,
     TrelloBoard,
 )
+from sandbox.staffing import Staffing
 from sandbox.timefmt import midnight
 from sandbox.truth import GroundTruth
 
@@ -37,7 +38,8 @@ class Portfolio:
 
     `people[0]` is the PMO account that owns the sandbox credentials in every tool. Jira issues are
     ordered by id, Trello boards and Confluence spaces portfolio-first. `hourly_rates` maps the
-    accountIds with a non-default rate to that rate. `jira_issues`, `story_point_fields`,
+    accountIds with a non-default rate to that rate. `staffing`: the config's `people:` section, the
+    plan's staff and holidays (sandbox.staffing). `jira_issues`, `story_point_fields`,
     `sprint_field_format` and `profile` are the generate() arguments that shaped the Jira site (see
     there). `jira_boards` are the site's agile boards by id (see `boards()`). `ground_truth` is the
     truth at generation time; a running SandboxServer recomputes it after mutations.
@@ -61,6 +63,7 @@ class Portfolio:
     sprint_field_format: str = "json"
     profile: str = "demo"
     jira_boards: tuple[JiraBoard, ...] = ()
+    staffing: Staffing | None = None
 
     def boards(self) -> tuple[JiraBoard, ...]:
         """The agile boards by id: `jira_boards`, or one board per project where none were recorded."""
@@ -145,6 +148,7 @@ class Portfolio:
             },
             "portfolio": projects,
             "rates": {"default_hourly": self.default_hourly_rate, "people": dict(self.hourly_rates)},
+            **(self.staffing.config() if self.staffing else {}),
         }
 
     def sandbox_env(self) -> dict[str, str]:

@@ -364,6 +364,7 @@ NAMED_ELSEWHERE = {
     ".ci/run": "CI installs the Java runtime the extra needs",
     "README.md": "how to install and configure it",
     "pipelines/demo.py": "the demo syncs a plan beside the sandbox's Jira, Trello and Confluence",
+    "sandbox/staffing.py": "the sandbox config's `people:` section lists a person's plan resource",
 }
 OWN = ("pipelines/sources/msproject/", "connectors/msproject/", "sandbox/msproject_plans.py", "tests/")
 

@@ -17,6 +17,7 @@ from pipelines.meta_tables import replace_meta_table
 from pipelines.sources import TOOLS
 from pipelines.transform.layers import TransformReport
 from pipelines.transform.macros import register_functions
+from pipelines.transform.people import write_people_config
 
 
 def prepare_meta(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> TransformReport:
@@ -64,6 +65,7 @@ def write_config_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as
             )
         ],
     )
+    write_people_config(conn, config)
     replace_meta_table(conn, "cfg_holidays", "day_from DATE, day_to DATE", [(h.start, h.end) for h in s.holidays])
     replace_meta_table(conn, "cfg_blocked_names", "name VARCHAR", [(n.lower(),) for n in s.blocked_names])
     replace_meta_table(conn, "cfg_rates", "person_ext VARCHAR, hourly DOUBLE", list(config.rates.people.items()))

@@ -29,6 +29,7 @@ from pipelines.transform.layers import (
     run_layer,
     transaction,
 )
+from pipelines.transform.people import build_people
 
 # Filled by their own steps, not by a core SQL file.
 _LATER = ("budgets", "cost_entries")
@@ -42,6 +43,7 @@ def build_core_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_o
         ensure_contract_tables(conn)
         create_stage_contract(conn)
         run_layer(conn, "stage", {}, report)
+        report.problems += build_people(conn, config)
         run_layer(conn, "core", {t: m for t, m in CORE_TABLES.items() if t not in _LATER}, report)
         report.problems += [p for tool in TOOLS.values() for p in tool.problems(conn)]
         report.problems += record_schema_changes(conn)

@@ -1,6 +1,7 @@
 """`core.cost_entries`: every cost fact of a portfolio project, in its budget's currency.
 
-Worklogs of any tool are priced at their author's rate (`rates.people`, else `rates.default_hourly`)
+Worklogs of any tool are priced at their author's rate (`rates.people`, keyed by any of the person's
+account ids or handles, or their configured name; else `rates.default_hourly`)
 on their work date. Costs a tool records on an item itself (`stage.item_costs`: a Trello card's
 hours or cost field) are taken as they are, hours priced at the rate of the person it names.
 Deleted worklogs and items, and items in no project, cost nothing here.
@@ -13,7 +14,16 @@ import duckdb
 from pipelines.transform.layers import fill
 
 _COST_ENTRIES = """
-WITH priced AS (
+WITH person_rates AS (
+    -- a person's rate is the one `rates.people` gives any of their accounts (by account id or
+    -- handle) or, for a person of the `people:` section, their name; the highest where several do
+    SELECT i.person_id, max(r.hourly) AS hourly
+    FROM core.person_identities i
+    JOIN core.people p USING (person_id)
+    JOIN meta.cfg_rates r
+      ON r.person_ext IN (i.external_id, i.handle) OR (p.configured AND r.person_ext = p.display_name)
+    GROUP BY 1
+), priced AS (
     SELECT item_id, started_at::DATE AS incurred_on, hours, NULL AS amount, person_id, 'worklog' AS basis,
            true AS from_worklog
     FROM core.worklogs WHERE NOT is_deleted
@@ -28,8 +38,8 @@ SELECT w.project_id, c.item_id, c.incurred_on,
 FROM priced c
 JOIN core.work_items w ON w.item_id = c.item_id
 LEFT JOIN core.budgets b ON b.project_id = w.project_id
-LEFT JOIN core.person_identities p ON p.account_id = c.person_id
-LEFT JOIN meta.cfg_rates r ON r.person_ext = p.external_id
+LEFT JOIN core.person_identities a ON a.account_id = c.person_id
+LEFT JOIN person_rates r ON r.person_id = coalesce(a.person_id, c.person_id)
 CROSS JOIN meta.settings s
 -- hours logged stay spent when their item is deleted later; a value on a deleted item is gone with it
 WHERE w.project_id IS NOT NULL AND (c.from_worklog OR NOT w.is_deleted)

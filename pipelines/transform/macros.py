@@ -10,6 +10,10 @@ GENERIC_MACROS = (
     # API timestamps with an offset written `+0000` (Jira) or `Z`/`+00:00` (Trello, Confluence).
     r"""CREATE OR REPLACE TEMP MACRO pmhub_ts(s) AS
         TRY_CAST(regexp_replace(s, '([+-]\d\d)(\d\d)$', '\1:\2') AS TIMESTAMPTZ)""",
+    # Monday-to-Friday days from date a to date b, both included (0 when b is before a).
+    r"""CREATE OR REPLACE TEMP MACRO pmhub_weekdays(a, b) AS
+        CASE WHEN b < a THEN 0 ELSE 5 * ((b - a + 1) // 7)
+             + len(list_filter(range(((b - a + 1) % 7)::BIGINT), lambda k: (isodow(a) - 1 + k) % 7 < 5)) END""",
 )
 
 

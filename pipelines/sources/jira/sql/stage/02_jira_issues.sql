@@ -14,9 +14,9 @@ WITH parsed AS (
                    "project": {"id": "VARCHAR", "key": "VARCHAR", "name": "VARCHAR"},
                    "summary": "VARCHAR", "issuetype": {"name": "VARCHAR"},
                    "status": {"id": "VARCHAR", "name": "VARCHAR", "statusCategory": {"key": "VARCHAR"}},
-                   "assignee": {"accountId": "VARCHAR", "displayName": "VARCHAR"},
-                   "reporter": {"accountId": "VARCHAR", "displayName": "VARCHAR"},
-                   "creator": {"accountId": "VARCHAR", "displayName": "VARCHAR"},
+                   "assignee": {"accountId": "VARCHAR", "displayName": "VARCHAR", "emailAddress": "VARCHAR"},
+                   "reporter": {"accountId": "VARCHAR", "displayName": "VARCHAR", "emailAddress": "VARCHAR"},
+                   "creator": {"accountId": "VARCHAR", "displayName": "VARCHAR", "emailAddress": "VARCHAR"},
                    "created": "VARCHAR", "updated": "VARCHAR",
                    "resolutiondate": "VARCHAR", "duedate": "VARCHAR", "timeoriginalestimate": "DOUBLE",
                    "parent": {"id": "VARCHAR"}}}') AS j

@@ -8,7 +8,8 @@ SELECT source_id, plan, (r ->> '$.unique_id')::BIGINT AS unique_id,
        -- one person across a source's plans: resources are matched by name, as Project's resource
        -- pools do; a resource without a name stays its plan's own
        source_id || ':resource:' || coalesce(r ->> '$.name', plan || '#' || (r ->> '$.unique_id')) AS person_id,
-       coalesce(r ->> '$.name', plan || '#' || (r ->> '$.unique_id')) AS external_id, r ->> '$.name' AS display_name
+       coalesce(r ->> '$.name', plan || '#' || (r ->> '$.unique_id')) AS external_id, r ->> '$.name' AS display_name,
+       lower(nullif(trim(r ->> '$.email'), '')) AS email
 FROM resources WHERE coalesce(r ->> '$.type', 'work') = 'work';
 
 CREATE OR REPLACE TABLE stage.msproject_assignments AS
@@ -24,6 +25,7 @@ SELECT a.source_id, a.plan,
            AS assignment_key,
        (a.a ->> '$.unique_id')::BIGINT AS unique_id, r.person_id,
        timezone(a.tz, (a.a ->> '$.start')::TIMESTAMP) AS start_at,
+       timezone(a.tz, (a.a ->> '$.finish')::TIMESTAMP) AS finish_at,
        (a.a ->> '$.work_hours')::DOUBLE AS work_hours,
        (a.a ->> '$.actual_work_hours')::DOUBLE AS actual_work_hours
 FROM assignments a
