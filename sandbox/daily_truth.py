@@ -76,8 +76,15 @@ def _card_lists(board: TrelloBoard) -> dict[str, list[tuple[datetime, str]]]:
     return lists
 
 
+def card_timelines(board: TrelloBoard) -> dict[str, States]:
+    """Card id -> its states: in the board's done list or not, from creation and each list move."""
+    return {
+        card: [(at, lst == board.done_list_id, None) for at, lst in moves] for card, moves in _card_lists(board).items()
+    }
+
+
 def card_states(board: TrelloBoard) -> list[States]:
-    return [[(at, lst == board.done_list_id, None) for at, lst in moves] for moves in _card_lists(board).values()]
+    return list(card_timelines(board).values())
 
 
 _FIGURES = ("items", "done", "estimated", "points", "done_points")

@@ -160,10 +160,20 @@ def _workday(day: date) -> date:
 def demo_plan(
     anchor: date, seed: int, hourly_rate: float = 95.0, staff: Mapping[str, tuple[str, str | None]] | None = None
 ) -> tuple[str, str]:
-    """The demo's plan, `(file name, MSPDI text)`: a build project of six phases under one summary
-    task, started twelve weeks before `anchor`, with its baseline; the work done so far runs some
-    days behind it (the seed decides how many), so the portfolio shows schedule variance. `staff`
-    fills roles ("Plan Builder"…) with (resource name, e-mail or None); other roles keep their name."""
+    """The demo's plan, `(file name, MSPDI text)`: `demo_tasks` under one summary task."""
+    tasks = demo_tasks(anchor, seed, hourly_rate, staff)
+    summary = PlanTask(1, "Depot build", min(t.start for t in tasks), max(t.finish for t in tasks), summary=True)
+    emails = {name: email for name, email in (staff or {}).values() if email}
+    return "depot-build.xml", mspdi("Depot build", [summary, *tasks], hourly_rate, emails=emails)
+
+
+def demo_tasks(
+    anchor: date, seed: int, hourly_rate: float = 95.0, staff: Mapping[str, tuple[str, str | None]] | None = None
+) -> list[PlanTask]:
+    """The demo plan's six phases of a build project (summary task 1 is their parent), started
+    twelve weeks before `anchor`, with their baseline; the work done so far runs some days behind
+    it (the seed decides how many), so the portfolio shows schedule variance. `staff` fills roles
+    ("Plan Builder"…) with (resource name, e-mail or None); other roles keep their name."""
     cast = dict(staff or {})
     rng = random.Random(seed)
     kickoff = anchor - timedelta(weeks=12)
@@ -201,9 +211,7 @@ def demo_plan(
             )
         )
         planned, actual = planned + timedelta(weeks=weeks), _workday(finish + timedelta(days=1))
-    summary = PlanTask(1, "Depot build", kickoff, max(t.finish for t in tasks), summary=True)
-    emails = {name: email for name, email in cast.values() if email}
-    return "depot-build.xml", mspdi("Depot build", [summary, *tasks], hourly_rate, emails=emails)
+    return tasks
 
 
 def add_demo_plan(
