@@ -17,6 +17,7 @@ from pipelines.render import table
 from pipelines.report import write_report
 from pipelines.run_sync import SyncOutcome, run_sync
 from pipelines.warehouse import connect, landing_root, state_file
+from pipelines.watchlist import overallocated_people
 from sandbox.generator import generate
 from sandbox.msproject_plans import add_demo_plan
 from sandbox.server import SandboxServer
@@ -76,9 +77,10 @@ def _fixed(value: float | None) -> str:
 
 def portfolio_table(db: Path) -> str:
     """The portfolio with the data-quality columns beside the numbers, then why each project is
-    amber or red and which containers are stale or missing."""
+    amber or red and which containers are stale or missing, then who is over-allocated."""
     with connect(published_file(db), read_only=True) as conn:
         rows = conn.execute(f"SELECT {PORTFOLIO_COLUMNS} FROM mart.portfolio ORDER BY name").fetchall()  # noqa: S608
+        watch = overallocated_people(conn)
     shown: list[list[Any]] = []
     notes: list[str] = []
     for name, pct, basis, velocity, unit, cpi, spi, p85, end, rag, estimated, started, budget, cost, why, stale in rows:
@@ -109,7 +111,7 @@ def portfolio_table(db: Path) -> str:
     summary = f"{with_budget} of {len(rows)} projects have a budget, {with_cost} have cost data"
     if not any(r[15] for r in rows):
         summary += "; every container was read at the last sync"
-    return "\n".join([text, "", summary, *notes])
+    return "\n".join([text, "", summary, *notes, *(["", *watch] if watch else [])])
 
 
 def run_demo(db: Path, size: str = "small", seed: int = 7) -> tuple[SyncOutcome, str]:
