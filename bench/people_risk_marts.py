@@ -36,28 +36,29 @@ from pipelines.transform.layers import fill, sql_files
 from pipelines.transform.macros import register_functions
 from pipelines.transform.marts import build_forecast_table, build_mart_tables
 from pipelines.warehouse import ensure_base_schema
+from sandbox.portfolio import Portfolio
 
 # The marts of people and risk, by their table name.
 MEASURED = ("people_load_by_project", "people_load", "risk_signals", "risk_exposure")
 
 
-def synced_warehouse(issues: int, folder: Path) -> dict[str, str]:
-    """Sync a sandbox site of `issues` into `folder/bench.duckdb` (unless it is there); the env."""
+def synced_warehouse(issues: int, folder: Path) -> None:
+    """Sync a sandbox site of `issues` into `folder/bench.duckdb`, unless it is there already."""
+    if (folder / "bench.duckdb").exists():
+        return
     proc, sandbox, env = start_sandbox(issues, 0, folder, "realistic")
     try:
-        if not (folder / "bench.duckdb").exists():
-            _post(f"{sandbox}/_sandbox/mutate", {"op": "advance", "minutes": 2})
-            wall, steps, rss, _requests = sync("full", folder, env, sandbox)
-            print(f"synced {issues:,} issues in {wall:.1f} s ({steps}); peak RSS {rss:.0f} MB")
-        return env
+        _post(f"{sandbox}/_sandbox/mutate", {"op": "advance", "minutes": 2})
+        wall, steps, rss, _requests = sync("full", folder, env, sandbox)
+        print(f"synced {issues:,} issues in {wall:.1f} s ({steps}); peak RSS {rss:.0f} MB")
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
 
 
-def measure(folder: Path, env: dict[str, str]) -> None:
-    os.environ.update(env)
-    config = load_config(folder / "pmhub.yaml")
+def measure(folder: Path) -> None:
+    # the sandbox's fixed credentials, which the config refers to
+    config = load_config(folder / "pmhub.yaml", env={**os.environ, **Portfolio.sandbox_env()})
     db = folder / "measure.duckdb"
     shutil.copyfile(folder / "bench.duckdb", db)
     conn = duckdb.connect(str(db))
@@ -100,10 +101,12 @@ def main() -> int:
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        measure(args.keep, synced_warehouse(args.issues, args.keep))
+        synced_warehouse(args.issues, args.keep)
+        measure(args.keep)
         return 0
     with tempfile.TemporaryDirectory(prefix="pmhub-bench-") as tmp:
-        measure(Path(tmp), synced_warehouse(args.issues, Path(tmp)))
+        synced_warehouse(args.issues, Path(tmp))
+        measure(Path(tmp))
     return 0
 
 

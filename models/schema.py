@@ -444,6 +444,13 @@ class Portfolio(_Row):
         default=None,
         description="forecast finish minus baseline finish of its baselined items (mart.schedule_variance)",
     )
+    risk_signals: int | None = Field(default=None, description="rows of mart.risk_signals for the project")
+    risk_exposure_score: float | None = Field(
+        default=None, description="the largest rated exposure (1-25) of its open register risks"
+    )
+    risk_exposure_money: float | None = Field(
+        default=None, description="the money exposure of its open register risks together"
+    )
 
 
 class PlannedWork(_Row):
@@ -537,6 +544,10 @@ class RiskExposure(_Row):
     change: float | None = Field(description="exposure minus the previous build's; NULL: new since then")
     owner_id: str | None
     overdue: bool
+    exposure_unit: Literal["score", "money"] | None = Field(
+        default=None, description="score: a rating 1-25 (probability × impact ratings); money: in `currency`"
+    )
+    currency: str | None = None
 
 
 CORE_TABLES: dict[str, type[_Row]] = {

@@ -151,7 +151,8 @@ class Portfolio:
             **(self.staffing.config() if self.staffing else {}),
         }
 
-    def sandbox_env(self) -> dict[str, str]:
+    @staticmethod
+    def sandbox_env() -> dict[str, str]:
         """The environment variables pmhub_config refers to, set to the sandbox credentials."""
         return {
             ENV_EMAIL: ATLASSIAN_EMAIL,

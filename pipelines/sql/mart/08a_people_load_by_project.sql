@@ -26,14 +26,20 @@ weeks AS (
     FROM core.work_items i JOIN core.sources c USING (source_id)
 ), items AS (
     SELECT * FROM items_any WHERE person_id IS NOT NULL AND NOT is_deleted
+), windowed AS (
+    -- an item done now whose last entry into done came before the first week was open in none of them
+    SELECT i.item_id FROM items i JOIN core.work_items w USING (item_id) CROSS JOIN span
+    WHERE i.created_at::DATE <= span.last_day
+      AND (w.status_category IS DISTINCT FROM 'done' OR w.done_at IS NULL OR w.done_at::DATE >= span.first_week)
 ), first_change AS (
-    SELECT item_id, arg_min(from_category, changed_at) AS category FROM core.status_changes GROUP BY 1
+    SELECT item_id, arg_min(from_category, changed_at) AS category
+    FROM core.status_changes SEMI JOIN windowed USING (item_id) GROUP BY 1
 ), states AS (
     -- each item's status category from creation on, then after each change
-    SELECT i.item_id, i.created_at AS since, CASE WHEN f.item_id IS NULL THEN w.status_category ELSE f.category END AS category
-    FROM items i JOIN core.work_items w USING (item_id) LEFT JOIN first_change f USING (item_id)
+    SELECT i.item_id, w.created_at AS since, CASE WHEN f.item_id IS NULL THEN w.status_category ELSE f.category END AS category
+    FROM windowed i JOIN core.work_items w USING (item_id) LEFT JOIN first_change f USING (item_id)
     UNION ALL
-    SELECT c.item_id, c.changed_at, c.to_category FROM core.status_changes c SEMI JOIN items i USING (item_id)
+    SELECT c.item_id, c.changed_at, c.to_category FROM core.status_changes c SEMI JOIN windowed i USING (item_id)
 ), open_spans AS (
     SELECT * FROM (
         SELECT item_id, category, since AS from_at, lead(since) OVER (PARTITION BY item_id ORDER BY since) AS to_at FROM states
