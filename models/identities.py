@@ -173,7 +173,26 @@ def resolve_people(
         if person_id not in result.names:
             result.names[person_id] = max((a.display_name for a in accounts_of if a.display_name), default=None)
     result.problems += _name_only_matches(result)
+    result.problems += _unmatched_handles(accounts, configured)
     return result
+
+
+def _unmatched_handles(accounts: Sequence[Account], configured: Sequence[ConfiguredPerson]) -> list[str]:
+    """Handles of the config that name no account of a tool whose accounts were seen: a typo there
+    would leave a person's work with someone else, silently."""
+    seen_tools = {a.tool for a in accounts} | ({"email"} if any(a.email for a in accounts) else set())
+    problems = []
+    for person in configured:
+        for key, handle in person.handles:
+            if key.partition(":")[0] not in seen_tools:
+                continue
+            alone = ConfiguredPerson(person.person_id, person.name, ((key, handle),))
+            if not any(_claims(alone, a) for a in accounts):
+                problems.append(
+                    f"people: {person.name!r} lists {key} handle {handle!r}, which no synced account has; "
+                    "check the id or name in the config"
+                )
+    return problems
 
 
 def _name_only_matches(result: Resolution) -> list[str]:

@@ -92,3 +92,12 @@ def test_accounts_linked_by_email_but_listed_for_two_people_follow_the_config() 
 def test_a_configured_person_no_tool_has_shown_yet_is_still_a_person() -> None:
     result = resolve_people([], [ConfiguredPerson("person:new-hire", "New Hire", (("jira", "9"),))], TOOLS)
     assert result.names == {"person:new-hire": "New Hire"} and result.identities == []
+
+
+def test_a_handle_that_names_no_account_of_a_synced_tool_is_reported() -> None:
+    ana = ConfiguredPerson("person:ana", "Ana", (("jira", "5b1O"), ("trello", "ana"), ("email", "a@x.y")))
+    result = resolve_people([jira("5b10", "Ana", "a@x.y")], [ana], TOOLS)
+    # Trello was not synced: its handle cannot be checked; the e-mail matches; the accountId has a typo
+    assert result.problems == [
+        "people: 'Ana' lists jira handle '5b1O', which no synced account has; check the id or name in the config"
+    ]
