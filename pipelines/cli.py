@@ -98,7 +98,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         # core.* row counts and the data problems, from whichever warehouse step reported them
         core = {k: v for step in outcome.metadata.values() for k, v in step.items() if k.startswith("core.")}
         problems = "\n  ".join(
-            str(step["problems"]) for step in outcome.metadata.values() if step.get("problems", "none") != "none"
+            line
+            for step in outcome.metadata.values()
+            if step.get("problems", "none") != "none"
+            for line in str(step["problems"]).splitlines()
         )
         steps = ", ".join(f"{k} {v['duration_s']:.1f} s" for k, v in outcome.metadata.items() if "duration_s" in v)
         print(f"synced into {outcome.warehouse} ({steps})")

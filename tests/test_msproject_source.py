@@ -365,6 +365,7 @@ NAMED_ELSEWHERE = {
     "README.md": "how to install and configure it",
     "pipelines/demo.py": "the demo syncs a plan beside the sandbox's Jira, Trello and Confluence",
     "sandbox/staffing.py": "the sandbox config's `people:` section lists a person's plan resource",
+    "sandbox/people_truth.py": "the ground truth of people's load counts the demo plan's work",
 }
 OWN = ("pipelines/sources/msproject/", "connectors/msproject/", "sandbox/msproject_plans.py", "tests/")
 
