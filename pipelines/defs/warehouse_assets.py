@@ -72,7 +72,8 @@ def _warehouse_step(
 @dg.asset(group_name="warehouse", deps=[raw_tables], pool=WRITER_POOL, kinds={"duckdb"})
 def core_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     """The common project model (`core.*`) from the tools' stage SQL: work items, status changes,
-    sprints, worklogs, people, documents, baselines…"""
+    sprints, worklogs, documents, baselines, planned work, and people merged across tools
+    (`core.people`, `core.person_identities`)…"""
     config, as_of = pmhub.config(), pmhub.as_of_date()
     return _warehouse_step(pmhub, lambda conn: build_core_tables(conn, config, as_of), "building core tables…")
 
@@ -98,7 +99,8 @@ def mart_forecast(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
 
 @dg.asset(group_name="warehouse", deps=[core_cost_entries, mart_forecast], pool=WRITER_POOL, kinds={"duckdb"})
 def mart_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
-    """Metrics (`mart.*`): progress, velocity, earned value, schedule variance and the portfolio table."""
+    """Metrics (`mart.*`): progress, velocity, earned value, schedule variance, people's load, risk
+    signals and exposure, and the portfolio table."""
     config, as_of = pmhub.config(), pmhub.as_of_date()
     return _warehouse_step(pmhub, lambda conn: build_mart_tables(conn, config, as_of), "computing marts…")
 
