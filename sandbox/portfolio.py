@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN, TRELLO_KEY, TRELLO_TOKEN
+from sandbox.gen_risks import RISK_TYPE, risk_links
 from sandbox.model import (
     ConfluenceSpace,
     JiraBoard,
@@ -61,6 +62,9 @@ class Portfolio:
     sprint_field_format: str = "json"
     profile: str = "demo"
     jira_boards: tuple[JiraBoard, ...] = ()
+    # Issues of type Risk (sandbox.gen_risks): served by the Jira site like the others, yet no work
+    # item: the config names the type a risk, so no figure of the truth counts them.
+    risk_issues: tuple[JiraIssue, ...] = ()
 
     def boards(self) -> tuple[JiraBoard, ...]:
         """The agile boards by id: `jira_boards`, or one board per project where none were recorded."""
@@ -100,7 +104,12 @@ class Portfolio:
             if project.trello_board_id is not None:
                 entry["trello"] = [{"source": SOURCE_NAME, "board": project.trello_board_id}]
             entry["confluence"] = [
-                {"source": SOURCE_NAME, "space": CONFLUENCE_SPACE, "page_title": project.charter_title}
+                {
+                    "source": SOURCE_NAME,
+                    "space": CONFLUENCE_SPACE,
+                    "page_title": project.charter_title,
+                    **(risk_links(project.id) if self.risk_issues else {}),
+                }
             ]
             projects.append(entry)
         return {
@@ -113,6 +122,7 @@ class Portfolio:
                         "token": f"${{{ENV_TOKEN}}}",
                         "projects": [p.key for p in self.jira_projects if p.in_portfolio],
                         **({"story_points_field": story_points_field} if story_points_field else {}),
+                        **({"risk_issue_type": RISK_TYPE} if self.risk_issues else {}),
                     }
                 ],
                 "trello": [
