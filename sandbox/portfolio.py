@@ -74,6 +74,11 @@ class Portfolio:
         return tuple(sorted(derived, key=lambda b: b.id))
 
     @property
+    def site_issues(self) -> tuple[JiraIssue, ...]:
+        """Every issue the Jira site holds: the work items (`issues`), then the Risk issues."""
+        return (*self.issues, *self.risk_issues)
+
+    @property
     def now(self) -> datetime:
         """The generated "now": every generated timestamp is before it."""
         return midnight(self.anchor)
