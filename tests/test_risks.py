@@ -13,6 +13,8 @@ from models.config import PmhubConfig, Project
 from models.risk_values import Impact, Probability, RiskValueError, parse_impact, parse_probability
 from pipelines.config_file import parse_config_text
 from pipelines.sources import RAW_SCHEMA
+from pipelines.sources.jira.fields import FieldResolutionError
+from pipelines.sources.jira.risk_fields import choose_risk_field
 from pipelines.transform import TransformReport, build_core, build_mart_tables, build_marts, prepare_meta
 from pipelines.warehouse import ensure_base_schema
 from tests.metric_warehouse import MetricWarehouse
@@ -270,3 +272,27 @@ def test_confluence_risk_pages_and_register_rows_with_one_unreadable_value():
     overdue = dict(conn.execute("SELECT risk_id, overdue FROM mart.risk_exposure").fetchall())
     assert overdue["confluence:wiki:12#R-1"] is True  # due 2026-02-20 < 2026-03-02
     assert overdue["confluence:wiki:11"] is False
+
+
+# --- Jira: which custom fields hold a risk's values --------------------------------------------------
+
+
+def _field(num: int, name: str) -> dict[str, object]:
+    return {"id": f"customfield_{num}", "name": name, "custom": True, "schema": {"type": "number"}}
+
+
+def test_risk_fields_are_found_by_name_and_a_config_override_wins():
+    fields = [_field(10050, "Likelihood"), _field(10051, "Probability"), _field(10052, "Impact"), _field(10, "Rank")]
+    chosen = choose_risk_field(fields, "risk_probability", None, "jira:x")
+    assert chosen is not None and (chosen.field_id, chosen.matched_by) == ("customfield_10051", "name")
+    override = choose_risk_field(fields, "risk_probability", "customfield_10050", "jira:x")
+    assert override is not None and (override.field_id, override.matched_by) == ("customfield_10050", "config")
+    assert choose_risk_field(fields, "risk_mitigation", None, "jira:x") is None  # the site has none
+    with pytest.raises(FieldResolutionError, match="customfield_99 from config does not exist"):
+        choose_risk_field(fields, "risk_impact", "customfield_99", "jira:x")
+
+
+def test_two_fields_of_one_risk_name_are_reported_not_guessed():
+    fields = [_field(10052, "Impact"), _field(10060, "impact")]
+    with pytest.raises(FieldResolutionError, match=r"several fields are named 'impact'.*set risk_impact_field"):
+        choose_risk_field(fields, "risk_impact", None, "jira:x")
