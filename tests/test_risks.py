@@ -12,6 +12,7 @@ import pytest
 from models.config import PmhubConfig, Project
 from models.risk_values import Impact, Probability, RiskValueError, parse_impact, parse_probability
 from pipelines.config_file import parse_config_text
+from pipelines.risk_summary import top_risks
 from pipelines.sources import RAW_SCHEMA
 from pipelines.sources.jira.fields import FieldResolutionError
 from pipelines.sources.jira.risk_fields import choose_risk_field
@@ -296,3 +297,16 @@ def test_two_fields_of_one_risk_name_are_reported_not_guessed():
     fields = [_field(10052, "Impact"), _field(10060, "impact")]
     with pytest.raises(FieldResolutionError, match=r"several fields are named 'impact'.*set risk_impact_field"):
         choose_risk_field(fields, "risk_impact", None, "jira:x")
+
+
+def test_the_demo_lists_the_top_risks_of_each_kind_and_those_without_exposure(register):
+    build_mart_tables(register.conn, PmhubConfig(portfolio=[Project(id="apollo", name="Apollo")]), AS_OF)
+    lines = top_risks(register.conn, per_kind=2)
+    # money: R5 52,000 USD, R4 12,000 EUR (R6's 2,000 GBP is third); score: R7 25, R1 12; R11 unknown
+    assert lines[2:] == [
+        "  Apollo: R5: 52,000 USD",
+        "  Apollo: R4: 12,000 EUR",
+        "  Apollo: R7: score 25 of 25 (mitigation overdue)",
+        "  Apollo: R1: score 12 of 25",
+        "  Apollo: R11: exposure unknown (Probability)",
+    ]
