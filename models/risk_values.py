@@ -143,8 +143,10 @@ class RiskEntry:
     """One risk as a tool read it, before owners are resolved to people (see core.risks).
 
     owner_account: the owner's account id in the tool (`<source_id>:user:<accountId>`), core maps
-    it to a person. unreadable: the fields whose written value could not be read (their value is
-    NULL), e.g. 'Probability'."""
+    it to a person; owner_realm / owner_external: where the account's own id names one person across
+    sources ('atlassian': an accountId, in every Jira and Confluence site) and that id, so an owner
+    found on a page resolves to the person their Jira account belongs to. unreadable: the fields
+    whose written value could not be read (their value is NULL), e.g. 'Probability'."""
 
     risk_id: str
     project_id: str | None
@@ -154,6 +156,8 @@ class RiskEntry:
     url: str | None = None
     owner_account: str | None = None
     owner_name: str | None = None
+    owner_realm: str | None = None
+    owner_external: str | None = None
     mitigation: str | None = None
     due_at: datetime | None = None
     status: str | None = None
@@ -201,4 +205,6 @@ class RiskEntry:
             self.status,
             self.status_category,
             ", ".join(self.unreadable) or None,
+            self.owner_realm,
+            self.owner_external,
         )

@@ -16,7 +16,14 @@ from pipelines.risk_summary import top_risks
 from pipelines.sources import RAW_SCHEMA
 from pipelines.sources.jira.fields import FieldResolutionError
 from pipelines.sources.jira.risk_fields import choose_risk_field
-from pipelines.transform import TransformReport, build_core, build_mart_tables, build_marts, prepare_meta
+from pipelines.transform import (
+    TransformReport,
+    build_core,
+    build_mart_tables,
+    build_marts,
+    build_risk_table,
+    prepare_meta,
+)
 from pipelines.warehouse import ensure_base_schema
 from tests.metric_warehouse import MetricWarehouse
 
@@ -310,3 +317,21 @@ def test_the_demo_lists_the_top_risks_of_each_kind_and_those_without_exposure(re
         "  Apollo: R1: score 12 of 25",
         "  Apollo: R11: exposure unknown (Probability)",
     ]
+
+
+def test_a_page_owner_is_the_person_of_the_same_atlassian_account_in_jira():
+    conn, _report = _confluence_warehouse()
+    # Ana's Jira account carries the accountId the page mentions; her identity belongs to person:ana
+    conn.execute(
+        "INSERT INTO stage.people (person_id, source_id, external_id, display_name, account_realm) "
+        "VALUES ('jira:x:user:557058:aaa', 'jira:x', '557058:aaa', 'Ana Lima', 'atlassian')"
+    )
+    conn.execute(
+        "INSERT INTO core.person_identities (person_id, account_id, source_id, external_id, matched_by) "
+        "VALUES ('person:ana', 'jira:x:user:557058:aaa', 'jira:x', '557058:aaa', 'config')"
+    )
+    build_risk_table(conn)
+    owners = dict(
+        conn.execute("SELECT risk_id, owner_id FROM core.risks WHERE owner_account_id IS NOT NULL").fetchall()
+    )
+    assert owners == {"confluence:wiki:11": "person:ana", "confluence:wiki:12#R-1": "person:ana"}

@@ -1,8 +1,10 @@
 """`core.risks`: the risk register of every tool (`Tool.risks`: Jira issues of the risk type,
 Confluence risk pages and register tables), with each owner's account resolved to a person.
 
-owner_id is the person `core.person_identities` gives the owner's account, else the account id
-itself (an account no other table names); NULL when the risk names no owner. A value a tool could
+owner_id is the person `core.person_identities` gives the owner's account, else the person of an
+account with the same id in the same realm (an Atlassian accountId mentioned on a Confluence page is
+the person of that Jira account: `stage.people.account_realm`), else the account id itself (an
+account no other table names); NULL when the risk names no owner. A value a tool could
 not read stays NULL, and the tool's problem line (issue or page, field, what was written) goes to
 `meta.data_problems` (step 'risks'): the other risks load as usual.
 """
@@ -17,14 +19,22 @@ _COLUMNS = (
     "risk_id VARCHAR, project_id VARCHAR, source VARCHAR, title VARCHAR, key VARCHAR, url VARCHAR, "
     "probability DOUBLE, probability_scale VARCHAR, impact DOUBLE, impact_scale VARCHAR, currency VARCHAR, "
     "owner_account_id VARCHAR, owner_name VARCHAR, mitigation VARCHAR, due_at TIMESTAMPTZ, status VARCHAR, "
-    "status_category VARCHAR, unreadable VARCHAR"
+    "status_category VARCHAR, unreadable VARCHAR, owner_realm VARCHAR, owner_external VARCHAR"
 )
 
 _RESOLVE_OWNERS = """
 INSERT INTO core.risks BY NAME
-SELECT r.*, coalesce(pi.person_id, r.owner_account_id) AS owner_id
+WITH realm AS (  -- accounts whose own id names one person across sources (an Atlassian accountId)
+    SELECT sp.account_realm, sp.external_id, min(pi.person_id) AS person_id
+    FROM stage.people sp JOIN core.person_identities pi ON pi.account_id = sp.person_id
+    WHERE sp.account_realm IS NOT NULL
+    GROUP BY ALL
+)
+SELECT r.* EXCLUDE (owner_realm, owner_external),
+       coalesce(pi.person_id, m.person_id, r.owner_account_id) AS owner_id
 FROM risks_read r
 LEFT JOIN core.person_identities pi ON pi.account_id = r.owner_account_id
+LEFT JOIN realm m ON m.account_realm = r.owner_realm AND m.external_id = r.owner_external
 ORDER BY r.risk_id
 """
 

@@ -139,6 +139,8 @@ def _entry(
         title=text.get("title") or title,
         url=url,
         owner_account=f"{source}:user:{account}" if account else None,
+        owner_realm="atlassian" if account else None,
+        owner_external=account,
         owner_name=(text.get("owner") or None) if not account else None,
         mitigation=text.get("mitigation") or None,
         status=text.get("status") or None,

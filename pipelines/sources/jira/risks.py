@@ -85,6 +85,8 @@ def jira_risks(conn: duckdb.DuckDBPyConnection) -> tuple[list[RiskEntry], list[s
             key=key,
             url=url,
             owner_account=f"{source_id}:user:{assignee}" if assignee else None,
+            owner_realm="atlassian" if assignee else None,
+            owner_external=assignee,
             owner_name=assignee_name if assignee else None,
             mitigation=adf_text(_value(mitigation)),
             due_at=datetime.combine(due, time(), UTC) if due else None,
