@@ -250,6 +250,20 @@ class Settings(ConfigSection):
     rag_amber_exposure_share: float = Field(default=0.05, gt=0)
     rag_red_exposure_share: float = Field(default=0.15, gt=0)
 
+    # The risk register (core.risks, mart.risk_exposure). A risk whose status is one of these (any
+    # case), or whose tool puts its status in the done category, is closed: it has no exposure.
+    risk_closed_statuses: list[str] = ["closed", "done", "mitigated", "resolved", "cancelled", "canceled", "retired"]
+    # The probability each rating 1-5 stands for, when a rated probability meets an impact in money;
+    # a percentage meets a rated impact as the rating whose share is nearest (ties: the higher).
+    risk_rating_shares: list[float] = Field(default=[0.1, 0.3, 0.5, 0.7, 0.9], min_length=5, max_length=5)
+
+    @field_validator("risk_rating_shares")
+    @classmethod
+    def _shares_ascending(cls, value: list[float]) -> list[float]:
+        if any(not 0 <= v <= 1 for v in value) or value != sorted(value) or len(set(value)) < len(value):
+            raise ValueError(f"risk_rating_shares {value} must be five shares 0-1 in ascending order")
+        return value
+
 
 # Cron fields (minute hour day-of-month month day-of-week) and the values each takes; Sunday is 0 or 7.
 _CRON_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12), ("day of week", 0, 7))

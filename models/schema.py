@@ -474,8 +474,28 @@ class Risk(_Row):
     probability: float | None
     impact: float | None
     owner_id: str | None = Field(description="person_id in core.people; NULL: no owner")
-    due_at: datetime | None
+    due_at: datetime | None = Field(description="when the mitigation is due (Jira: due date; a page's Due)")
     status: str | None
+    key: str | None = Field(default=None, description="the Jira issue key; NULL for a page or register row")
+    url: str | None = Field(default=None, description="the issue or page the risk is written on")
+    probability_scale: Literal["rating", "percent"] | None = Field(
+        default=None, description="'rating': probability is 1-5; 'percent': 0-100"
+    )
+    impact_scale: Literal["rating", "money"] | None = Field(
+        default=None, description="'rating': impact is 1-5; 'money': an amount in `currency`"
+    )
+    currency: str | None = Field(
+        default=None, description="of a money impact; NULL: none written (the project's budget currency)"
+    )
+    owner_account_id: str | None = Field(
+        default=None, description="the owner's account in the tool (<source_id>:user:<accountId>)"
+    )
+    owner_name: str | None = Field(default=None, description="the owner's name as the tool shows it")
+    mitigation: str | None = Field(default=None, description="the mitigation written on the risk")
+    status_category: StatusCategory | None = Field(default=None, description="where the tool gives one (Jira)")
+    unreadable: str | None = Field(
+        default=None, description="fields whose written value could not be read (their value is NULL)"
+    )
 
 
 # --- mart (people and risk) ----------------------------------------------------------------------
@@ -543,11 +563,17 @@ class RiskExposure(_Row):
     exposure: float | None
     change: float | None = Field(description="exposure minus the previous build's; NULL: new since then")
     owner_id: str | None
-    overdue: bool
+    overdue: bool = Field(description="open, and its mitigation due date is before the as-of date")
+    title: str | None = None
     exposure_unit: Literal["score", "money"] | None = Field(
-        default=None, description="score: a rating 1-25 (probability × impact ratings); money: in `currency`"
+        default=None, description="'score': probability rating x impact rating (1-25); 'money': share x amount"
     )
-    currency: str | None = None
+    currency: str | None = Field(default=None, description="of a money exposure (the risk's, else the budget's)")
+    previous_exposure: float | None = Field(default=None, description="the previous build's exposure")
+    no_owner: bool = Field(default=False, description="owner_id is NULL")
+    due_at: datetime | None = None
+    status: str | None = None
+    unreadable: str | None = Field(default=None, description="why exposure is NULL: the fields that could not be read")
 
 
 CORE_TABLES: dict[str, type[_Row]] = {

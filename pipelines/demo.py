@@ -15,6 +15,7 @@ import yaml
 from pipelines.publish import published_file
 from pipelines.render import table
 from pipelines.report import write_report
+from pipelines.risk_summary import top_risks
 from pipelines.run_sync import SyncOutcome, run_sync
 from pipelines.warehouse import connect, landing_root, state_file
 from pipelines.watchlist import overallocated_people
@@ -81,6 +82,7 @@ def portfolio_table(db: Path) -> str:
     with connect(published_file(db), read_only=True) as conn:
         rows = conn.execute(f"SELECT {PORTFOLIO_COLUMNS} FROM mart.portfolio ORDER BY name").fetchall()  # noqa: S608
         watch = overallocated_people(conn)
+        risks = top_risks(conn)
     shown: list[list[Any]] = []
     notes: list[str] = []
     for name, pct, basis, velocity, unit, cpi, spi, p85, end, rag, estimated, started, budget, cost, why, stale in rows:
@@ -111,7 +113,7 @@ def portfolio_table(db: Path) -> str:
     summary = f"{with_budget} of {len(rows)} projects have a budget, {with_cost} have cost data"
     if not any(r[15] for r in rows):
         summary += "; every container was read at the last sync"
-    return "\n".join([text, "", summary, *notes, *(["", *watch] if watch else [])])
+    return "\n".join([text, "", summary, *notes, *risks, *(["", *watch] if watch else [])])
 
 
 def run_demo(db: Path, size: str = "small", seed: int = 7) -> tuple[SyncOutcome, str]:

@@ -22,6 +22,7 @@ from sandbox.charters import CharterStyle
 from sandbox.gen_confluence import CharterSpec, generate_confluence
 from sandbox.gen_jira import JiraSpec, generate_jira
 from sandbox.gen_people import make_people
+from sandbox.gen_risks import plant_risks
 from sandbox.gen_trello import TrelloSpec, generate_board
 from sandbox.jira_catalog import CLASSIC_POINTS_FIELD, STORY_POINTS_FIELD
 from sandbox.model import JiraIssue, PortfolioProject, TrelloBoard
@@ -30,6 +31,7 @@ from sandbox.portfolio_truth import portfolio_truth
 from sandbox.realistic import PROFILES, Profile
 from sandbox.realistic_refs import mention_people
 from sandbox.realistic_text import block_pool
+from sandbox.risk_truth import RiskTruth
 from sandbox.staffing import make_staffing
 from sandbox.timefmt import midnight
 from sandbox.truth import jira_figures, trello_figures
@@ -219,9 +221,17 @@ def generate(
         )
     authors = [me.account_id, *(teams[pid][0].account_id for pid in ("apollo", "borealis", "draco"))]
     spaces = generate_confluence(rng, charters, authors, min(kickoffs.values()) - timedelta(days=25), now)
+    risks: tuple[JiraIssue, ...] = ()
+    risk_truth: tuple[RiskTruth, ...] = ()
+    if not realistic:  # the demo's risk register (sandbox.gen_risks), from a generator of its own
+        currencies = {p.id: c.style.currency for p, c in zip(projects, charters, strict=True)}
+        risks, spaces, risk_truth = plant_risks(
+            seed, site.issues, teams, me, spaces, authors, now, currencies, CONFLUENCE_SPACE
+        )
 
     pmo = next(s for s in spaces if s.key == CONFLUENCE_SPACE)
     truth = portfolio_truth(site, boards, projects, charters, len(pmo.pages), rates, anchor, HOURLY_RATE)
+    truth = replace(truth, risks=risk_truth)
     return Portfolio(
         seed=seed,
         size=size,
@@ -242,6 +252,7 @@ def generate(
         profile=profile,
         jira_boards=site.boards,
         staffing=make_staffing(teams, anchor),
+        risk_issues=risks,
     )
 
 

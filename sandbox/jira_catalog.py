@@ -27,6 +27,13 @@ PLAIN_CUSTOM_TYPES = {"number": FLOAT_TYPE, "string": TEXT_TYPE}
 POINTS_FIELD_NAMES = {STORY_POINTS_FIELD: "Story point estimate", CLASSIC_POINTS_FIELD: "Story Points"}
 RANK_FIELD = "customfield_10019"
 FLAGGED_FIELD = "customfield_10021"
+# The risk register's fields (issues of type Risk, sandbox.gen_risks): a select list, a number that
+# holds a 1-5 rating or an amount of money, and a rich-text mitigation plan.
+PROBABILITY_FIELD = "customfield_10035"
+IMPACT_FIELD = "customfield_10036"
+MITIGATION_FIELD = "customfield_10037"
+SELECT_TYPE = "com.atlassian.jira.plugin.system.customfieldtypes:select"
+TEXTAREA_TYPE = "com.atlassian.jira.plugin.system.customfieldtypes:textarea"
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,8 @@ EPIC = "Epic"
 ALL_ISSUE_TYPES: dict[str, tuple[str, int, str]] = {
     **ISSUE_TYPES,
     EPIC: ("10000", 1, "A big user story that needs to be broken down."),
+    # The demo profile's risk register issues (sandbox.gen_risks).
+    "Risk": ("10005", 0, "A threat to the project's dates or cost, with its probability and impact."),
 }
 PRIORITIES: dict[str, str] = {"Highest": "1", "High": "2", "Medium": "3", "Low": "4", "Lowest": "5"}
 RESOLUTION_DONE = ("10000", "Done", "Work has been completed on this issue.")
@@ -156,6 +165,9 @@ def field_catalogue(story_point_fields: str = "estimate", sprint_field_format: s
             10021, "Flagged", "com.atlassian.jira.plugin.system.customfieldtypes:multicheckboxes", "array", "option"
         ),
         custom_field(10034, "Team satisfaction", "com.atlassian.jira.plugin.system.customfieldtypes:select", "option"),
+        custom_field(10035, "Probability", SELECT_TYPE, "option"),
+        custom_field(10036, "Impact", FLOAT_TYPE, "number"),
+        custom_field(10037, "Mitigation", TEXTAREA_TYPE, "string"),
     ]
     if story_point_fields == "both":
         fields.append(custom_field(CLASSIC_POINTS_NUM, "Story Points", FLOAT_TYPE, "number"))

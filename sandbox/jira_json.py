@@ -20,7 +20,10 @@ from sandbox.jira_catalog import (
     CLASSIC_POINTS_FIELD,
     FLAG_IMPEDIMENT,
     FLAGGED_FIELD,
+    IMPACT_FIELD,
+    MITIGATION_FIELD,
     PRIORITIES,
+    PROBABILITY_FIELD,
     RANK_FIELD,
     RESOLUTION_DONE,
     SPRINT_FIELD,
@@ -65,7 +68,7 @@ def field_names(portfolio: Portfolio) -> tuple[str, ...]:
         (STORY_POINTS_FIELD, CLASSIC_POINTS_FIELD) if portfolio.story_point_fields == "both" else (STORY_POINTS_FIELD,)
     )
     custom = ("customfield_10000", "customfield_10015", *points, RANK_FIELD, SPRINT_FIELD, FLAGGED_FIELD)
-    return (*SYSTEM_FIELDS, *custom, "customfield_10034")
+    return (*SYSTEM_FIELDS, *custom, "customfield_10034", PROBABILITY_FIELD, IMPACT_FIELD, MITIGATION_FIELD)
 
 
 def embedded_worklogs(issues: Iterable[JiraIssue], selection: Collection[str]) -> list[int]:
@@ -200,7 +203,7 @@ class JiraJson:
             if issue.field_values:  # values held in another form than modelled, or of added fields
                 held = dict(issue.field_values)
                 text = ",".join(
-                    f'"{name}":{_text(held[name]) if name in held else values.get(name, _null)(issue)}'
+                    f'"{name}":{self._held(held[name]) if name in held else values.get(name, _null)(issue)}'
                     for name in wanted
                 )
             else:
@@ -216,6 +219,12 @@ class JiraJson:
         if properties:
             parts.append('"properties":{}')
         return ",".join(parts) + "}"
+
+    def _held(self, value: Any) -> str:
+        """A held value's JSON; a select option's `self` is kept as a path and served under `base`."""
+        if isinstance(value, dict) and str(value.get("self", "")).startswith("/"):
+            value = {**value, "self": self.base + value["self"]}
+        return _text(value)
 
     def history(self, value: ChangeHistory) -> str:
         items = ",".join(_item(i) for i in value.items)

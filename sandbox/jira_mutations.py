@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sandbox.clock import SandboxClock
+from sandbox.gen_risks import RISK_TYPE
 from sandbox.gen_text import issue_summary
 from sandbox.jira_catalog import (
     ISSUE_TYPES,
@@ -81,7 +82,10 @@ class JiraMutations:
         return sorted(
             i.id
             for i in state.issues.values()
-            if i.project_key in state.scope and i.project_key != exclude_project and state.readable(i)
+            if i.project_key in state.scope
+            and i.project_key != exclude_project
+            and state.readable(i)
+            and i.issue_type != RISK_TYPE  # the register's issues are no work to mutate (sandbox.gen_risks)
         )
 
     @staticmethod

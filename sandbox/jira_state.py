@@ -50,7 +50,8 @@ class JiraState:
         self.version = 0  # bumped by every change; search results are cached per version
         self.projects = {p.key: p for p in portfolio.jira_projects}
         self.scope = frozenset(p.key for p in portfolio.jira_projects if p.in_portfolio)
-        self.issues: dict[int, JiraIssue] = {i.id: i for i in portfolio.issues}
+        every = (*portfolio.issues, *portfolio.risk_issues)
+        self.issues: dict[int, JiraIssue] = {i.id: i for i in every}
         self.deleted: dict[int, Gone] = {}
         self.revoked: set[str] = set()
         self.restricted: set[int] = set()
@@ -58,11 +59,11 @@ class JiraState:
         self.served_issues: set[int] = set()
         self.served_worklogs: set[int] = set()
         # Every worklog that exists or existed (the truth counts served ones after deletion too).
-        self.worklogs: dict[int, Worklog] = {w.id: w for i in portfolio.issues for w in i.worklogs}
+        self.worklogs: dict[int, Worklog] = {w.id: w for i in every for w in i.worklogs}
         self.worklog_deleted_ms: dict[int, int] = {}
-        self._keys = {i.key: i.id for i in portfolio.issues}  # current and former keys -> id
+        self._keys = {i.key: i.id for i in every}  # current and former keys -> id
         self._index: dict[str, list[Row]] = {key: [] for key in self.projects}
-        for issue in portfolio.issues:
+        for issue in every:
             self._index[issue.project_key].append((epoch_ms(issue.updated), issue.id))
         for rows in self._index.values():
             rows.sort()
@@ -72,10 +73,10 @@ class JiraState:
         # is not indexed yet, search matches the issue as its last indexed version, as Jira does.
         self._versions: dict[int, list[tuple[int, str]]] = {}
         self.next_number = {key: 1 for key in self.projects}
-        for issue in portfolio.issues:
+        for issue in every:
             number = int(issue.key.rpartition("-")[2])
             self.next_number[issue.project_key] = max(self.next_number[issue.project_key], number + 1)
-        histories = [h.id for i in portfolio.issues for h in i.histories]
+        histories = [h.id for i in every for h in i.histories]
         self.next_issue_id = max(self.issues, default=10000) + 1
         self.next_history_id = max(histories, default=10000) + 1
         self.next_worklog_id = max(self.worklogs, default=10000) + 1

@@ -33,6 +33,7 @@ from dataclasses import asdict, replace
 from datetime import date, datetime
 from typing import Any
 
+from sandbox.gen_risks import RISK_TYPE
 from sandbox.jira_state import JiraState
 from sandbox.model import JiraIssue
 from sandbox.portfolio import Portfolio
@@ -43,7 +44,12 @@ def live_truth(portfolio: Portfolio, state: JiraState) -> GroundTruth:
     """The truth for the current state of `state` and what it has served (see the module docstring)."""
     with state.lock:
         scope = state.scope
-        visible = [i for i in state.issues.values() if i.project_key in scope and state.readable(i)]
+        # Risk issues are the register's, not work items (sandbox.gen_risks): no figure counts them.
+        visible = [
+            i
+            for i in state.issues.values()
+            if i.project_key in scope and state.readable(i) and i.issue_type != RISK_TYPE
+        ]
         visible_ids = {i.id for i in visible}
         kept: list[JiraIssue] = []
         deleted = not_visible = 0
@@ -52,7 +58,7 @@ def live_truth(portfolio: Portfolio, state: JiraState) -> GroundTruth:
             issue = gone.issue if gone is not None else state.issues.get(issue_id)
             homes = {issue.project_key} if issue else set()
             homes |= {key.rpartition("-")[0] for key in state.former_keys.get(issue_id, ())}
-            if issue is None or not homes & scope:
+            if issue is None or not homes & scope or issue.issue_type == RISK_TYPE:
                 continue
             kept.append(issue)
             if gone is not None:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sandbox.credentials import ATLASSIAN_EMAIL, ATLASSIAN_TOKEN, TRELLO_KEY, TRELLO_TOKEN
+from sandbox.gen_risks import RISK_TYPE, risk_links
 from sandbox.model import (
     ConfluenceSpace,
     JiraBoard,
@@ -64,6 +65,9 @@ class Portfolio:
     profile: str = "demo"
     jira_boards: tuple[JiraBoard, ...] = ()
     staffing: Staffing | None = None
+    # Issues of type Risk (sandbox.gen_risks): served by the Jira site like the others, yet no work
+    # item: the config names the type a risk, so no figure of the truth counts them.
+    risk_issues: tuple[JiraIssue, ...] = ()
 
     def boards(self) -> tuple[JiraBoard, ...]:
         """The agile boards by id: `jira_boards`, or one board per project where none were recorded."""
@@ -71,6 +75,11 @@ class Portfolio:
             return self.jira_boards
         derived = (JiraBoard(p.board_id, f"{p.key} board", p.board_type, p.key) for p in self.jira_projects)
         return tuple(sorted(derived, key=lambda b: b.id))
+
+    @property
+    def site_issues(self) -> tuple[JiraIssue, ...]:
+        """Every issue the Jira site holds: the work items (`issues`), then the Risk issues."""
+        return (*self.issues, *self.risk_issues)
 
     @property
     def now(self) -> datetime:
@@ -103,7 +112,12 @@ class Portfolio:
             if project.trello_board_id is not None:
                 entry["trello"] = [{"source": SOURCE_NAME, "board": project.trello_board_id}]
             entry["confluence"] = [
-                {"source": SOURCE_NAME, "space": CONFLUENCE_SPACE, "page_title": project.charter_title}
+                {
+                    "source": SOURCE_NAME,
+                    "space": CONFLUENCE_SPACE,
+                    "page_title": project.charter_title,
+                    **(risk_links(project.id) if self.risk_issues else {}),
+                }
             ]
             projects.append(entry)
         return {
@@ -116,6 +130,7 @@ class Portfolio:
                         "token": f"${{{ENV_TOKEN}}}",
                         "projects": [p.key for p in self.jira_projects if p.in_portfolio],
                         **({"story_points_field": story_points_field} if story_points_field else {}),
+                        **({"risk_issue_type": RISK_TYPE} if self.risk_issues else {}),
                     }
                 ],
                 "trello": [

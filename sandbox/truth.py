@@ -16,6 +16,7 @@ from datetime import date
 from sandbox.daily_truth import DayTruth, WeekTruth
 from sandbox.model import JiraIssue, Sprint, TrelloBoard
 from sandbox.replay import IssueState, is_done, state_at
+from sandbox.risk_truth import RiskTruth
 from sandbox.sprint_truth import SprintItem, SprintTruth, sprint_members, sprint_truth
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "GroundTruth",
     "IssueState",
     "ProjectTruth",
+    "RiskTruth",
     "SprintItem",
     "SprintTruth",
     "WeekTruth",
@@ -116,6 +118,8 @@ class GroundTruth:
     work_items_not_visible: int = 0
     work_items_moved: int = 0
     worklogs_deleted: int = 0
+    # The risk register planted in Jira (Risk issues) and Confluence (sandbox.gen_risks).
+    risks: tuple[RiskTruth, ...] = ()
 
     def project(self, project_id: str) -> ProjectTruth:
         return next(p for p in self.projects if p.project_id == project_id)

@@ -63,8 +63,9 @@ def test_edited_pages_are_refetched_alone_and_trashed_or_purged_ones_are_marked_
         sync_tools(config, db, "confluence")
         second = server.request_log[before:]
         fetched = [path for method, path in second if path.startswith("/wiki/api/v2/pages")]
-    # one CQL search for what changed; the census lists the space; the search missed nothing
-    assert [path for _m, path in second].count(SEARCH) == 1
+    # one CQL search for what changed, one for the watched (risk page) labels; the census lists the
+    # space; the search missed nothing
+    assert [path for _m, path in second].count(SEARCH) == 2
     assert confluence_warnings(db) == []
     # the bodies fetched: the edited page (by id) and the two lookups of pages the space stopped listing
     assert sorted(fetched) == sorted(

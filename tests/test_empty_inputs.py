@@ -296,7 +296,8 @@ def test_a_confluence_space_without_pages_reports_the_missing_charter_and_syncs(
         outcome = _sync(path, db)
         missing = f"project {HOLLOW}: charter page 'Hollow charter' not found in the synced space {hollow.space_key}"
         assert outcome.metadata["core_budgets"]["problems"] == missing
-        assert warehouse_rows(db, "SELECT problem FROM meta.data_problems") == [(missing,)]
+        # (the sandbox's risk register plants one unreadable probability on purpose: step 'risks')
+        assert warehouse_rows(db, "SELECT problem FROM meta.data_problems WHERE step <> 'risks'") == [(missing,)]
         assert _count(db, "core.budgets", "project_id = ?", (HOLLOW,)) == 0
         assert _hollow_marts(db)["portfolio"] == [NO_ITEMS_PORTFOLIO]
     _status_ok(path, capsys)

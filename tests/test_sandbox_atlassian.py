@@ -32,7 +32,7 @@ def search_all(jira, url, jql, **params):
 
 def test_search_jql_pages_by_token_returns_only_ids_by_default_and_no_total(portfolio, sandbox, jira):
     issues, pages = search_all(jira, sandbox.url, "project = APL ORDER BY id", maxResults=40)
-    expected = [str(i.id) for i in portfolio.issues if i.project_key == "APL"]
+    expected = [str(i.id) for i in portfolio.site_issues if i.project_key == "APL"]
     assert [i["id"] for i in issues] == expected
     assert all(set(i) == {"id"} for i in issues)
     assert len(pages) == -(-len(expected) // 40)
@@ -47,7 +47,7 @@ def test_search_jql_caps_pages_at_100_with_fields_and_5000_for_ids(portfolio, sa
     assert len(body["issues"]) == 100 and not body["isLast"]
     assert set(body["issues"][0]["fields"]) == {"summary", "status"}
     body = jira.get(url, params={"jql": jql, "fields": "id", "maxResults": 10_000}).json()
-    assert len(body["issues"]) == sum(1 for i in portfolio.issues if i.project_key in PORTFOLIO_KEYS)
+    assert len(body["issues"]) == sum(1 for i in portfolio.site_issues if i.project_key in PORTFOLIO_KEYS)
     assert body["isLast"] and "nextPageToken" not in body
 
 

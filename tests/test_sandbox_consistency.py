@@ -62,7 +62,7 @@ def test_index_lag_hides_fresh_changes_from_search_but_not_from_reads(portfolio,
         jql = f"project in (APL, BOR, DRC) AND updated >= {epoch_ms(before)}"
         assert search_ids(jira, url, jql) == []
         census = set(search_ids(jira, url, "project in (APL, BOR, DRC)"))
-        portfolio_issues = {str(i.id) for i in portfolio.issues if i.project_key in PORTFOLIO_KEYS}
+        portfolio_issues = {str(i.id) for i in portfolio.site_issues if i.project_key in PORTFOLIO_KEYS}
         # a changed issue is still found as its indexed old version; a new one is not found yet
         assert census == portfolio_issues and str(created) not in census
         old_versions = f"project in (APL, BOR, DRC) AND updated < {epoch_ms(before)}"
@@ -91,7 +91,7 @@ def test_an_issue_updated_between_two_pages_shifts_the_rest(portfolio, jira):
             rest += [i["id"] for i in page["issues"]]
             token = page.get("nextPageToken")
     seen = [i["id"] for i in first["issues"]] + rest
-    apl = sorted((i for i in portfolio.issues if i.project_key == "APL"), key=lambda i: (i.updated, i.id))
+    apl = sorted((i for i in portfolio.site_issues if i.project_key == "APL"), key=lambda i: (i.updated, i.id))
     assert seen.count(str(moved)) == 2 and len(seen) == len(apl)
     assert set(seen) == {str(i.id) for i in apl} - {str(apl[50].id)}  # the first issue of page 2 was skipped
 

@@ -112,12 +112,16 @@ def test_pmhub_config_follows_the_contract(portfolio):
         "email": "${PMHUB_SANDBOX_EMAIL}",
         "token": "${PMHUB_SANDBOX_TOKEN}",
         "projects": ["APL", "BOR", "DRC"],
+        "risk_issue_type": "Risk",
     }
     assert trello["key"] == "${PMHUB_SANDBOX_TRELLO_KEY}" and len(trello["boards"]) == 3
     assert confluence["url"] == "http://127.0.0.1:9999/wiki" and confluence["spaces"] == ["PMO"]
     by_id = {p["id"]: p for p in config["portfolio"]}
     assert set(by_id) == {"apollo", "borealis", "cygnus", "draco"} and "jira" not in by_id["cygnus"]
-    assert by_id["draco"]["confluence"] == [{"source": "sandbox", "space": "PMO", "page_title": "Draco charter"}]
+    assert by_id["draco"]["confluence"] == [
+        {"source": "sandbox", "space": "PMO", "page_title": "Draco charter", "risk_register": "Draco risk register"}
+    ]
+    assert by_id["apollo"]["confluence"][0]["risk_label"] == "risk-apollo"
     assert all("budget" not in p for p in config["portfolio"])
     assert config["rates"]["default_hourly"] == 95 and list(config["rates"]["people"].values()) == [120]
     assert portfolio.sandbox_env() == {

@@ -98,7 +98,7 @@ def test_deleted_issue_is_gone_everywhere_and_its_worklogs_are_tombstoned(portfo
 
 def test_moved_issue_keeps_its_id_gets_the_next_key_and_answers_to_the_old_one(portfolio, live, jira):
     victim = next(i for i in portfolio.issues if i.project_key == "APL")
-    highest = max(int(i.key.split("-")[1]) for i in portfolio.issues if i.project_key == "DRC")
+    highest = max(int(i.key.split("-")[1]) for i in portfolio.site_issues if i.project_key == "DRC")
     changed = live.move_issues(1, "DRC", ids=[victim.id])
     new_key = f"DRC-{highest + 1}"
     assert changed.keys == {victim.id: new_key} and live.issue_key(victim.id) == new_key
@@ -115,7 +115,7 @@ def test_moved_issue_keeps_its_id_gets_the_next_key_and_answers_to_the_old_one(p
 
 
 def test_revoked_project_vanishes_from_every_read(portfolio, live, jira):
-    drc = [i for i in portfolio.issues if i.project_key == "DRC"]
+    drc = [i for i in portfolio.site_issues if i.project_key == "DRC"]
     changed = live.revoke_project("DRC")
     assert set(changed.issue_ids) == {i.id for i in drc}
     keys = [p["key"] for p in jira.get(f"{live.url}/rest/api/3/project/search").json()["values"]]
@@ -148,7 +148,7 @@ def test_restricted_issue_is_404_on_get_and_absent_from_search(portfolio, live, 
     assert body["issues"] == [] and {e["id"] for e in body["issueErrors"]} == {str(i) for i in hidden}
     key = live.issue_key(min(hidden)).split("-")[0]
     count = jira.post(f"{live.url}/rest/api/3/search/approximate-count", json={"jql": f"project = {key}"}).json()
-    assert count["count"] == sum(1 for i in portfolio.issues if i.project_key == key) - sum(
+    assert count["count"] == sum(1 for i in portfolio.site_issues if i.project_key == key) - sum(
         1 for i in hidden if live.issue_key(i).startswith(f"{key}-")
     )
 

@@ -21,6 +21,7 @@ from pipelines.transform import (
     build_cost_table,
     build_forecast_table,
     build_mart_tables,
+    build_risk_table,
 )
 from pipelines.warehouse import connect, extract_state, load_batches, write_extract_state
 
@@ -91,13 +92,23 @@ def core_cost_entries(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
 
 
 @dg.asset(group_name="warehouse", deps=[core_tables], pool=WRITER_POOL, kinds={"duckdb", "python"})
+def core_risks(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
+    """`core.risks`: the risk register, from Jira issues of the risk type and Confluence risk pages
+    and register tables; an unreadable probability or impact is listed under problems (page or
+    issue, field) and left empty, never read as zero."""
+    return _warehouse_step(pmhub, build_risk_table)
+
+
+@dg.asset(group_name="warehouse", deps=[core_tables], pool=WRITER_POOL, kinds={"duckdb", "python"})
 def mart_forecast(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     """`mart.forecast`: when each project's remaining items finish, by Monte Carlo on its throughput."""
     config, as_of = pmhub.config(), pmhub.as_of_date()
     return _warehouse_step(pmhub, lambda conn: build_forecast_table(conn, config, as_of), "forecasting…")
 
 
-@dg.asset(group_name="warehouse", deps=[core_cost_entries, mart_forecast], pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(
+    group_name="warehouse", deps=[core_cost_entries, core_risks, mart_forecast], pool=WRITER_POOL, kinds={"duckdb"}
+)
 def mart_tables(pmhub: PmhubResource) -> dg.MaterializeResult[None]:
     """Metrics (`mart.*`): progress, velocity, earned value, schedule variance, people's load, risk
     signals and exposure, and the portfolio table."""
@@ -137,6 +148,7 @@ WAREHOUSE_ASSETS = (
     core_tables,
     core_budgets,
     core_cost_entries,
+    core_risks,
     mart_forecast,
     mart_tables,
     published_snapshot,

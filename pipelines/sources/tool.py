@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from models.config import PmhubConfig, SourceConfig, ToolConfig
+from models.risk_values import RiskEntry
 from pipelines.extract.common import ExtractResult, SourceState
 from pipelines.landing import RawEntity
 from pipelines.warehouse import HeldState, Migration
@@ -32,6 +33,10 @@ def _nothing_to_prepare(_conn: duckdb.DuckDBPyConnection, _config: PmhubConfig) 
 
 def _nothing_found(_conn: duckdb.DuckDBPyConnection) -> list[str]:
     return []
+
+
+def _no_risks(_conn: duckdb.DuckDBPyConnection) -> tuple[list[RiskEntry], list[str]]:
+    return [], []
 
 
 Finder = Callable[[duckdb.DuckDBPyConnection], list[str]]
@@ -87,8 +92,10 @@ class Tool:
     files that parse only what changed. problems: (warehouse) → what its data shows is wrong after
     the core build, reported, not blocking. checks: blocking checks on its data. budgets:
     (warehouse) → problems; adds to `core.budgets` the budgets its documents give projects the
-    config gives none (a charter page). status_page: (config, warehouse) → (one line on what was
-    done, the page's URL); publishes the portfolio's status page into this tool when
+    config gives none (a charter page). risks: (warehouse) → (the risk register entries its data
+    holds, problems): what `core.risks` gets from this tool (pipelines.transform.risks), with each
+    value it could not read reported by issue or page and field. status_page: (config, warehouse) →
+    (one line on what was done, the page's URL); publishes the portfolio's status page into this tool when
     `publish.<tool>` asks for it.
     """
 
@@ -108,6 +115,7 @@ class Tool:
     problems: Finder = _nothing_found
     checks: tuple[ToolCheck, ...] = ()
     budgets: Finder = _nothing_found
+    risks: Callable[[duckdb.DuckDBPyConnection], tuple[list[RiskEntry], list[str]]] = _no_risks
     status_page: Callable[[PmhubConfig, Path], tuple[str, str]] | None = None
 
     @property

@@ -117,6 +117,8 @@ _LATER_SETTINGS = {
     "rag_red_exposure_score": "DOUBLE",
     "rag_amber_exposure_share": "DOUBLE",
     "rag_red_exposure_share": "DOUBLE",
+    "risk_closed_statuses": "VARCHAR[]",
+    "risk_rating_shares": "DOUBLE[]",
 }
 
 

@@ -30,9 +30,10 @@ from pipelines.transform.layers import (
     transaction,
 )
 from pipelines.transform.people import build_people
+from pipelines.transform.risks import build_risks
 
 # Filled by their own steps, not by a core SQL file.
-_LATER = ("budgets", "cost_entries")
+_LATER = ("budgets", "cost_entries", "risks")
 
 
 def build_core_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> TransformReport:
@@ -61,6 +62,16 @@ def build_budget_table(conn: duckdb.DuckDBPyConnection) -> TransformReport:
     return report
 
 
+def build_risk_table(conn: duckdb.DuckDBPyConnection) -> TransformReport:
+    """Rebuild `core.risks` from every tool's register (Jira risk issues, Confluence risk pages);
+    values that could not be read go to `meta.data_problems` (step 'risks'), naming issue or page and field."""
+    with transaction(conn):
+        report = TransformReport(problems=build_risks(conn))
+        report.rows["core.risks"] = count(conn, "core.risks")
+        record_problems(conn, "risks", report.problems)
+    return report
+
+
 def build_cost_table(conn: duckdb.DuckDBPyConnection) -> TransformReport:
     """Rebuild `core.cost_entries` from worklogs and the costs tools record on items."""
     with transaction(conn):
@@ -68,9 +79,9 @@ def build_cost_table(conn: duckdb.DuckDBPyConnection) -> TransformReport:
 
 
 def build_core(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_of: date) -> TransformReport:
-    """The three steps in order, one report."""
+    """The steps in order, one report."""
     report = build_core_tables(conn, config, as_of)
-    for step in (build_budget_table(conn), build_cost_table(conn)):
+    for step in (build_budget_table(conn), build_cost_table(conn), build_risk_table(conn)):
         report.rows.update(step.rows)
         report.problems += step.problems
     return report

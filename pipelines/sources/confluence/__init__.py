@@ -1,4 +1,4 @@
-"""Confluence Cloud: spaces and their pages (storage format), versions and labels, charter pages included."""
+"""Confluence Cloud: spaces and their pages (storage format), versions and labels, charter and risk pages included."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pipelines.meta_tables import replace_meta_table
 from pipelines.sources.confluence.charter_budgets import charter_budgets
 from pipelines.sources.confluence.config import CONFIG, ConfluenceRef, ConfluenceSource
 from pipelines.sources.confluence.extract import extract_confluence
+from pipelines.sources.confluence.risks import confluence_risks, write_risk_links
 from pipelines.sources.confluence.state import ConfluenceState, held_state
 from pipelines.sources.confluence.status_page import publish_status_page
 from pipelines.sources.tool import Tool
@@ -54,10 +55,17 @@ def write_charter_links(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) ->
     return []
 
 
+def _prepare(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> list[str]:
+    """Which pages are charters, and which hold risks (`meta.cfg_charters`, `meta.cfg_risk_pages`)."""
+    return write_charter_links(conn, config) + write_risk_links(conn, config)
+
+
 def _options(config: PmhubConfig, source: ConfluenceSource) -> dict[str, Any]:
-    """The labels that mark charter pages in this source's spaces, so the extract reads those pages."""
+    """The labels that mark charter and risk pages in this source's spaces, watched by the extract
+    so a label added to or taken from an unchanged page is seen."""
     links = [link for p in config.portfolio for link in p.links(CONFIG.name) if isinstance(link, ConfluenceRef)]
-    labels = {c.page_label for c in links if c.source == source.name and c.page_label}
+    mine = [c for c in links if c.source == source.name]
+    labels = {c.page_label for c in mine if c.page_label} | {c.risk_label for c in mine if c.risk_label}
     return {"charter_labels": sorted(labels)}
 
 
@@ -71,7 +79,8 @@ TOOL = Tool(
     raw_entities=RAW_ENTITIES,
     package=__name__,
     options=_options,
-    prepare=write_charter_links,
+    prepare=_prepare,
     budgets=charter_budgets,
+    risks=confluence_risks,
     status_page=publish_status_page,
 )

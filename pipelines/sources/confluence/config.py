@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from models.config import ContainerLink, HttpUrl, Name, SourceConfig, ToolConfig, matching
 
@@ -28,7 +28,7 @@ class ConfluenceSource(SourceConfig):
 
 class ConfluenceRef(ContainerLink):
     """A project's Confluence space, and which of its pages is the charter: named by title, or the
-    one page that carries `page_label`."""
+    one page that carries `page_label`; and where its risks are written (`risk_label`, `risk_register`)."""
 
     # A space holds documents, which several projects may share.
     exclusive = False
@@ -37,6 +37,10 @@ class ConfluenceRef(ContainerLink):
     space: Name
     page_title: str | None = None
     page_label: PageLabel | None = None
+    # The project's risk register in this space: every live page carrying `risk_label` is one risk
+    # (its Page Properties), and the page titled `risk_register` holds a table, one risk per row.
+    risk_label: PageLabel | None = None
+    risk_register: str | None = Field(default=None, min_length=1, max_length=255)
 
     @model_validator(mode="after")
     def _one_charter(self) -> ConfluenceRef:

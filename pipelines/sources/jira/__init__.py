@@ -11,6 +11,7 @@ from pipelines.sources.jira.extract import extract_jira
 from pipelines.sources.jira.field_mapping import unresolved_story_points
 from pipelines.sources.jira.incremental import PAYLOAD_STAGES, pending_issues
 from pipelines.sources.jira.migration import split_embedded_histories
+from pipelines.sources.jira.risks import jira_risks
 from pipelines.sources.jira.sql_support import MACROS, prepare, unread_story_points
 from pipelines.sources.jira.state import JiraState, held_state
 from pipelines.sources.tool import IncrementalStage, Tool, ToolCheck
@@ -59,6 +60,7 @@ TOOL = Tool(
     macros=MACROS,
     incremental=IncrementalStage(PAYLOAD_STAGES, pending_issues),
     problems=unread_story_points,
+    risks=jira_risks,
     checks=(
         ToolCheck(
             "story_points_resolved", "A story-points field is resolved per Jira project", unresolved_story_points

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 
 from models.config import ContainerLink, HttpUrl, Name, SourceConfig, ToolConfig, matching
 from pipelines.sources.jira.fields import CUSTOM_FIELD_ID
@@ -22,12 +22,19 @@ class JiraSource(SourceConfig):
     projects: list[ProjectKey] | None = None
     story_points_field: str | None = None
     overlap_hours: float = Field(default=12.0, ge=0, le=24 * 30)
+    # The risk register: issues of this type (e.g. "Risk") are risks (core.risks), not work items.
+    # None: the site has no risk issues. Probability, impact and mitigation fields are found by
+    # name per site (pipelines.sources.jira.risk_fields); these override them.
+    risk_issue_type: str | None = Field(default=None, min_length=1, max_length=255)
+    risk_probability_field: str | None = None
+    risk_impact_field: str | None = None
+    risk_mitigation_field: str | None = None
 
-    @field_validator("story_points_field")
+    @field_validator("story_points_field", "risk_probability_field", "risk_impact_field", "risk_mitigation_field")
     @classmethod
-    def _field_id(cls, value: str | None) -> str | None:
+    def _field_id(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None and not CUSTOM_FIELD_ID.fullmatch(value):
-            raise ValueError(f"story_points_field {value!r} must look like customfield_10016")
+            raise ValueError(f"{info.field_name} {value!r} must look like customfield_10016")
         return value
 
     def location(self) -> str:

@@ -10,6 +10,7 @@ import duckdb
 from models.config import PmhubConfig
 from pipelines.parsed import refresh_parsed
 from pipelines.sources.jira.field_mapping import write_field_mapping
+from pipelines.sources.jira.risk_fields import write_risk_fields
 
 MACROS = (
     """CREATE OR REPLACE TEMP MACRO pmhub_category(k) AS
@@ -33,8 +34,8 @@ MACROS = (
 
 
 def prepare(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> list[str]:
-    """Choose the story-points and sprint fields, and bring `stage.jira_worklogs` up to date."""
-    problems = write_field_mapping(conn, config)
+    """Choose the story-points, sprint and risk fields, and bring `stage.jira_worklogs` up to date."""
+    problems = write_field_mapping(conn, config) + write_risk_fields(conn, config)
     worklogs = resources.files(__package__) / "sql" / "parsed" / "jira_worklogs.sql"
     refresh_parsed(conn, "stage.jira_worklogs", "raw.jira_worklogs", worklogs.read_text(encoding="utf-8"))
     return problems

@@ -1,4 +1,4 @@
--- Every issue synced, deleted ones too. A tombstone counts only if it is not older than the
+-- Every issue synced, deleted ones too, except risks (04_jira_risk_items.sql). A tombstone counts only if it is not older than the
 -- issue's latest version: an issue seen again later (access restored, search caught up) is live again.
 INSERT INTO stage.work_items BY NAME
 SELECT j.item_id, j.source_id, j.source_id || ':project:' || j.project_ext_id AS container_id,
@@ -12,4 +12,5 @@ SELECT j.item_id, j.source_id, j.source_id || ':project:' || j.project_ext_id AS
        d.payload ->> '$.reason' AS deletion_reason
 FROM stage.jira_issues j
 LEFT JOIN raw.jira_issue_tombstones d ON d.source_id = j.source_id AND d.id = j.external_id AND d.batch_id >= j.batch_id
-JOIN meta.cfg_sources s ON s.source_id = j.source_id;
+JOIN meta.cfg_sources s ON s.source_id = j.source_id
+WHERE j.item_id NOT IN (SELECT item_id FROM stage.jira_risk_items);

@@ -8,4 +8,5 @@ SELECT w.source_id || ':worklog:' || w.id AS worklog_id,
        d.id IS NOT NULL AS is_deleted
 FROM stage.jira_worklogs w
 LEFT JOIN raw.jira_worklog_deletions d ON d.source_id = w.source_id AND d.id = w.id
-WHERE w.source_id || ':' || w.issue_id IN (SELECT item_id FROM stage.jira_issues);
+WHERE w.source_id || ':' || w.issue_id IN (SELECT item_id FROM stage.jira_issues)
+  AND w.source_id || ':' || w.issue_id NOT IN (SELECT item_id FROM stage.jira_risk_items);

@@ -7,4 +7,5 @@ SELECT hi.item_id, hi.changed_at, hi.ord,
 FROM stage.jira_history_items hi
 JOIN stage.jira_issues i USING (item_id)
 JOIN meta.issue_fields f
-  ON f.source_id = i.source_id AND f.project_key = i.project_key AND f.story_points_field = hi.field_id;
+  ON f.source_id = i.source_id AND f.project_key = i.project_key AND f.story_points_field = hi.field_id
+WHERE hi.item_id NOT IN (SELECT item_id FROM stage.jira_risk_items);

@@ -33,4 +33,5 @@ WITH changes AS (
 SELECT source_id || ':sprint:' || sprint_ext AS sprint_id, item_id, event_at AS added_at,
        CASE WHEN next_kind = 'remove' THEN next_at END AS removed_at
 FROM ordered
-WHERE kind = 'add' AND (prev_kind IS NULL OR prev_kind = 'remove');
+WHERE kind = 'add' AND (prev_kind IS NULL OR prev_kind = 'remove')
+  AND item_id NOT IN (SELECT item_id FROM stage.jira_risk_items);
