@@ -12,11 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sandbox.daily_truth import DayTruth, WeekTruth
 from sandbox.model import JiraIssue, Sprint, TrelloBoard
 from sandbox.replay import IssueState, is_done, state_at
 from sandbox.sprint_truth import SprintItem, SprintTruth, sprint_members, sprint_truth
+
+if TYPE_CHECKING:
+    from sandbox.plant_signals import PlantedSignal
+    from sandbox.signal_truth import SignalTruth
 
 __all__ = [
     "DayTruth",
@@ -112,6 +117,9 @@ class GroundTruth:
     projects: tuple[ProjectTruth, ...]
     jira_work_items: int = 0
     jira_status_changes: int = 0
+    # issue 15: the signals planted on purpose, and every risk signal the model holds (sandbox.signal_truth)
+    planted_signals: tuple[PlantedSignal, ...] = ()
+    risk_signals: tuple[SignalTruth, ...] = ()
     work_items_deleted: int = 0
     work_items_not_visible: int = 0
     work_items_moved: int = 0

@@ -9,6 +9,9 @@ from importlib import resources
 
 from models.config import PmhubConfig, Settings
 from pipelines.transform.layers import fill
+from pipelines.warehouse import connect
+from sandbox.plant_signals import CONTROL_ID
+from sandbox.signal_truth import exact_aging
 from tests.metric_warehouse import MetricWarehouse
 
 AS_OF = date(2024, 4, 1)
@@ -238,3 +241,55 @@ def test_inactive_projects_by_the_last_change_status_change_or_worklog():
     ]  # fmt: skip
     w.build(PmhubConfig(settings=Settings(inactive_after_days=15)), AS_OF)
     assert [r[0] for r in _signals(w, "inactive")] == ["a"]
+
+
+# --- against the sandbox's ground truth ------------------------------------------------------------
+
+ITEM_RULES = ("blocked", "blocked_by_link", "overdue", "unestimated_in_sprint")
+PROJECT_RULES = ("scope_growth", "say_do", "concentration", "inactive")
+
+
+def _synced_signals(synced) -> list[tuple[str, str, str | None, float]]:
+    with connect(synced["db"], read_only=True) as conn:
+        return conn.execute("SELECT rule, project_id, key, value FROM mart.risk_signals ORDER BY ALL").fetchall()
+
+
+def test_every_planted_signal_is_found_and_the_control_project_has_none(synced, portfolio):
+    truth = portfolio.ground_truth
+    found = {(rule, project, key) for rule, project, key, _value in _synced_signals(synced)}
+    planted = {(s.rule, s.project_id, s.key) for s in truth.planted_signals}
+    # one of each kind the sandbox plants (a Trello card among the blocked)
+    assert {rule for rule, _p, _k in planted} == {
+        "blocked", "blocked_by_link", "overdue", "unestimated_in_sprint", "aging_wip"
+    }  # fmt: skip
+    assert planted - found == set()
+    assert CONTROL_ID in {p.id for p in portfolio.projects}
+    assert [s for s in found if s[1] == CONTROL_ID] == []
+    with connect(synced["db"], read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM core.work_items WHERE project_id = ?", [CONTROL_ID]).fetchone()[0] > 0
+
+
+def test_item_signals_equal_the_ground_truth(synced, portfolio):
+    """Every item signal the generated model holds, planted or by chance, and no other."""
+    got = _synced_signals(synced)
+    truth = portfolio.ground_truth.risk_signals
+    for rule in ITEM_RULES:
+        assert {(p, k) for r, p, k, _v in got if r == rule} == {
+            (s.project_id, s.key) for s in truth if s.rule == rule
+        }, rule
+    exact = exact_aging(portfolio.projects)
+    assert {(p, k) for r, p, k, _v in got if r == "aging_wip" and p in exact} == {
+        (s.project_id, s.key) for s in truth if s.rule == "aging_wip" and s.project_id in exact
+    }
+    overdue = {(p, k): v for r, p, k, v in got if r == "overdue"}
+    assert overdue == {(s.project_id, s.key): s.value for s in truth if s.rule == "overdue"}
+
+
+def test_project_signals_equal_the_ground_truth(synced, portfolio):
+    got = _synced_signals(synced)
+    truth = portfolio.ground_truth.risk_signals
+    for rule in PROJECT_RULES:
+        assert {p: round(v, 9) for r, p, _k, v in got if r == rule} == {
+            s.project_id: round(s.value, 9) for s in truth if s.rule == rule
+        }, rule
+    assert {r for r, *_ in got} >= {"scope_growth", "say_do", "concentration"}

@@ -146,7 +146,7 @@ def test_stats_count_requests_per_route_template_and_describe_the_dataset(portfo
         assert dataset["issues_over_40_histories"] == sum(1 for n in lengths if n > 40) > 0
         assert dataset["worklogs"] == sum(len(i.worklogs) for i in portfolio.issues)
         assert dataset["boards"] == 4 and sum(dataset["sprints_by_board"].values()) == len(portfolio.sprints)
-        assert (dataset["fields"], dataset["statuses"], dataset["projects"]) == (26, 4, 4)
+        assert (dataset["fields"], dataset["statuses"], dataset["projects"]) == (27, 4, 4)
         assert requests.post(f"{server.url}/_sandbox/reset-stats").json() == {"reset": True}
         assert server.stats()["requests_by_endpoint"] == {}
         server.revoke_project("NOISE")
