@@ -2,7 +2,9 @@
 
 Four PMO projects: Apollo (Jira APL + Trello "Apollo Design"), Borealis (Jira BOR), Cygnus (Trello
 "Cygnus Launch") and Draco (Jira DRC + Trello "Draco Ops"); plus a Jira project NOISE and a board
-"Team Social" outside the portfolio, and Confluence spaces PMO (charters) and ENG.
+"Team Social" outside the portfolio, and Confluence spaces PMO (charters) and ENG. The demo profile
+also plants risk signals and adds a control project without any, Control (board "Control Room"; see
+sandbox.plant_signals).
 Only `random.Random(seed)` drives choices, so equal (seed, size, anchor) give identical data.
 """
 

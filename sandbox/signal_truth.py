@@ -105,11 +105,11 @@ def risk_signal_truth(
                 out.append(SignalTruth("blocked", project, card.short_link, float(days)))
             if card.due is not None and card.due.astimezone(UTC).date() < anchor:
                 out.append(SignalTruth("overdue", project, card.short_link, float((anchor - card.due.date()).days)))
-    for project in projects:
-        mine = [i for i in issues if i.project_key == project.jira_key] if project.jira_key else []
-        board = next((b for b in boards if b.id == project.trello_board_id), None)
-        figure = next(f for f in figures if f.project_id == project.id)
-        out += _project_signals(project, mine, board, sprints, jira_projects, figure, anchor)
+    for each in projects:
+        mine = [i for i in issues if i.project_key == each.jira_key] if each.jira_key else []
+        own_board = next((b for b in boards if b.id == each.trello_board_id), None)
+        figure = next(f for f in figures if f.project_id == each.id)
+        out += _project_signals(each, mine, own_board, sprints, jira_projects, figure, anchor)
     return tuple(out)
 
 

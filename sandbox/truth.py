@@ -3,8 +3,9 @@
 They are computed from the generated entities, independently of pmhub: sprint figures
 (sandbox.sprint_truth) and figures by date (sandbox.daily_truth) replay each issue's changelog from
 its creation state and each board's actions, so they also check that history and fields agree.
-Only the configured portfolio counts: Jira projects APL/BOR/DRC, the three portfolio Trello boards
-and Confluence space PMO. The NOISE project, the extra board and space ENG are excluded.
+Only the configured portfolio counts: Jira projects APL/BOR/DRC, the portfolio Trello boards (three,
+and in the demo profile the control project's) and Confluence space PMO. The NOISE project, the
+extra board and space ENG are excluded.
 """
 
 from __future__ import annotations

@@ -101,16 +101,21 @@ def test_blocked_by_link_needs_an_open_blocker_of_another_project():
 
 
 def test_overdue_counts_days_past_the_due_date_of_open_items():
-    """O1 was due 03-20 (12 days ago); O2 is due today (not past); O3 is done."""
+    """O1 was due 03-20 (12 days ago), O4 yesterday; O2 is due today (not past); O3 is done."""
     w = MetricWarehouse.empty(["a"], AS_OF)
     w.item("O1", "a", "2024-03-01", started="2024-03-02")
     w.item("O2", "a", "2024-03-01")
     w.item("O3", "a", "2024-03-01", started="2024-03-02", done="2024-03-10")
+    w.item("O4", "a", "2024-03-01")
     _set(w, "O1", due_at="2024-03-20T17:00:00Z")
+    _set(w, "O4", due_at="2024-03-31T00:00:00Z")
     _set(w, "O2", due_at="2024-04-01T17:00:00Z")
     _set(w, "O3", due_at="2024-03-01T17:00:00Z")
     w.build(PmhubConfig(), AS_OF)
-    assert _signals(w, "overdue") == [("a", "O1", 12.0, 0.0, "O1 was due 2024-03-20, 12 days ago")]
+    assert _signals(w, "overdue") == [
+        ("a", "O1", 12.0, 0.0, "O1 was due 2024-03-20, 12 days ago"),
+        ("a", "O4", 1.0, 0.0, "O4 was due 2024-03-31, 1 day ago"),
+    ]
 
 
 def test_scope_growth_since_the_first_sprint_in_items_or_points_and_since_the_baseline():
@@ -235,9 +240,9 @@ def test_inactive_projects_by_the_last_change_status_change_or_worklog():
     w.build(PmhubConfig(), AS_OF)
     assert _signals(w, "inactive") == [
         ("a", None, 17.0, 14.0,
-         "no item created or changed, no status change and no worklog for 17 days (last 2024-03-15); limit 14"),
+         "no item created or changed, no status change and no worklog for 17 days (last 2024-03-15); limit 14 days"),
         ("b", None, 14.0, 14.0,
-         "no item created or changed, no status change and no worklog for 14 days (last 2024-03-18); limit 14"),
+         "no item created or changed, no status change and no worklog for 14 days (last 2024-03-18); limit 14 days"),
     ]  # fmt: skip
     w.build(PmhubConfig(settings=Settings(inactive_after_days=15)), AS_OF)
     assert [r[0] for r in _signals(w, "inactive")] == ["a"]

@@ -113,10 +113,11 @@ def test_pmhub_config_follows_the_contract(portfolio):
         "token": "${PMHUB_SANDBOX_TOKEN}",
         "projects": ["APL", "BOR", "DRC"],
     }
-    assert trello["key"] == "${PMHUB_SANDBOX_TRELLO_KEY}" and len(trello["boards"]) == 3
+    assert trello["key"] == "${PMHUB_SANDBOX_TRELLO_KEY}" and len(trello["boards"]) == 4
     assert confluence["url"] == "http://127.0.0.1:9999/wiki" and confluence["spaces"] == ["PMO"]
     by_id = {p["id"]: p for p in config["portfolio"]}
-    assert set(by_id) == {"apollo", "borealis", "cygnus", "draco"} and "jira" not in by_id["cygnus"]
+    assert set(by_id) == {"apollo", "borealis", "control", "cygnus", "draco"} and "jira" not in by_id["cygnus"]
+    assert "jira" not in by_id["control"]  # the control project (sandbox.plant_signals): one board
     assert by_id["draco"]["confluence"] == [{"source": "sandbox", "space": "PMO", "page_title": "Draco charter"}]
     assert all("budget" not in p for p in config["portfolio"])
     assert config["rates"]["default_hourly"] == 95 and list(config["rates"]["people"].values()) == [120]

@@ -1,4 +1,4 @@
-"""The SQL macros the stage SQL calls: pmhub's own, and those each tool registers (`Tool.macros`)."""
+"""The SQL macros the stage and mart SQL call: pmhub's own, and those each tool registers (`Tool.macros`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ GENERIC_MACROS = (
     # API timestamps with an offset written `+0000` (Jira) or `Z`/`+00:00` (Trello, Confluence).
     r"""CREATE OR REPLACE TEMP MACRO pmhub_ts(s) AS
         TRY_CAST(regexp_replace(s, '([+-]\d\d)(\d\d)$', '\1:\2') AS TIMESTAMPTZ)""",
+    # A number of days as an explanation says it: "1 day", "12 days".
+    """CREATE OR REPLACE TEMP MACRO pmhub_days(n) AS CASE WHEN n = 1 THEN '1 day' ELSE printf('%d days', n) END""",
 )
 
 

@@ -53,8 +53,9 @@ blocked AS (
     SELECT o.project_id, o.item_id, 'blocked' AS rule,
            date_diff('day', coalesce(o.updated_at, o.created_at)::DATE, any_value(s.as_of))::DOUBLE AS value,
            0.0 AS threshold,
-           printf('%s blocked: %s; unchanged for %d days', o.label, string_agg(b.why, '; ' ORDER BY b.ord, b.why),
-                  date_diff('day', coalesce(o.updated_at, o.created_at)::DATE, any_value(s.as_of))) AS explanation,
+           printf('%s blocked: %s; unchanged for %s', o.label, string_agg(b.why, '; ' ORDER BY b.ord, b.why),
+                  pmhub_days(date_diff('day', coalesce(o.updated_at, o.created_at)::DATE, any_value(s.as_of))))
+               AS explanation,
            NULL AS person_id
     FROM open_items o JOIN blocked_why b USING (item_id) CROSS JOIN s
     GROUP BY o.project_id, o.item_id, o.label, o.updated_at, o.created_at
@@ -85,8 +86,8 @@ blocked_by_link AS (
 overdue AS (
     SELECT o.project_id, o.item_id, 'overdue' AS rule, date_diff('day', o.due_at::DATE, s.as_of)::DOUBLE AS value,
            0.0 AS threshold,
-           printf('%s was due %s, %d days ago', o.label, strftime(o.due_at, '%Y-%m-%d'),
-                  date_diff('day', o.due_at::DATE, s.as_of)) AS explanation,
+           printf('%s was due %s, %s ago', o.label, strftime(o.due_at, '%Y-%m-%d'),
+                  pmhub_days(date_diff('day', o.due_at::DATE, s.as_of))) AS explanation,
            NULL AS person_id
     FROM open_items o CROSS JOIN s WHERE o.due_at::DATE < s.as_of
 ),
@@ -179,8 +180,8 @@ in_active_sprint AS (
 unestimated AS (
     SELECT i.project_id, i.item_id, 'unestimated_in_sprint' AS rule,
            greatest(date_diff('day', i.since::DATE, s.as_of), 0)::DOUBLE AS value, 0.0 AS threshold,
-           printf('%s has no estimate in active sprint %s (in it %d days)', i.label, coalesce(i.sprint, '?'),
-                  greatest(date_diff('day', i.since::DATE, s.as_of), 0)) AS explanation,
+           printf('%s has no estimate in active sprint %s (in it %s)', i.label, coalesce(i.sprint, '?'),
+                  pmhub_days(greatest(date_diff('day', i.since::DATE, s.as_of), 0))) AS explanation,
            NULL AS person_id
     FROM in_active_sprint i CROSS JOIN s
 ),
@@ -198,9 +199,9 @@ inactive AS (
     SELECT a.project_id, NULL AS item_id, 'inactive' AS rule,
            date_diff('day', max(a.at)::DATE, any_value(s.as_of))::DOUBLE AS value,
            any_value(s.inactive_after_days)::DOUBLE AS threshold,
-           printf('no item created or changed, no status change and no worklog for %d days (last %s); limit %d',
-                  date_diff('day', max(a.at)::DATE, any_value(s.as_of)), strftime(max(a.at), '%Y-%m-%d'),
-                  any_value(s.inactive_after_days)) AS explanation,
+           printf('no item created or changed, no status change and no worklog for %s (last %s); limit %s',
+                  pmhub_days(date_diff('day', max(a.at)::DATE, any_value(s.as_of))), strftime(max(a.at), '%Y-%m-%d'),
+                  pmhub_days(any_value(s.inactive_after_days))) AS explanation,
            NULL AS person_id
     FROM activity a CROSS JOIN s WHERE a.at IS NOT NULL GROUP BY 1
     HAVING date_diff('day', max(a.at)::DATE, any_value(s.as_of)) >= any_value(s.inactive_after_days)
