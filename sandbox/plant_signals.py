@@ -139,7 +139,12 @@ def plant(
     points_fields = (STORY_POINTS_FIELD, CLASSIC_POINTS_FIELD)
     backlog = pick(
         "APL",
-        lambda i: i.status_id == STATUS_TODO.id and not i.sprint_ids and not _changes(i, *points_fields),
+        lambda i: (
+            i.status_id == STATUS_TODO.id
+            and not i.sprint_ids
+            and not _changes(i, *points_fields)
+            and i.created < now - timedelta(hours=2)  # planned an hour after it was written, before now
+        ),
         latest=True,
     )
     if backlog and active and active.start:
