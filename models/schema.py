@@ -545,7 +545,8 @@ class PeopleLoad(_Row):
 
 
 class RiskSignal(_Row):
-    """One signal that threatens a project's dates or cost, by one rule of `settings`."""
+    """One signal that threatens a project's dates or cost, by one rule of `settings` (the rules, and
+    what value and threshold mean for each, are in the README's "Risk signals")."""
 
     project_id: str
     item_id: str | None = Field(description="NULL for a signal about the whole project")
@@ -553,6 +554,10 @@ class RiskSignal(_Row):
     value: float | None
     threshold: float | None
     explanation: str
+    key: str | None = Field(default=None, description="the item's human key (NULL for a project signal)")
+    title: str | None = Field(default=None, description="the item's title")
+    url: str | None = Field(default=None, description="where a person opens the item")
+    person_id: str | None = Field(default=None, description="the person a `concentration` signal names")
 
 
 class RiskExposure(_Row):

@@ -12,6 +12,7 @@ for items, the tool's own prefixes for containers and people. Timestamps are UTC
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -127,6 +128,31 @@ class StagePlannedWork(_Row):
     work_hours: float
 
 
+class StageItemTag(_Row):
+    """A mark a tool puts on an item that can say it is blocked: a label (a Jira label, a Trello
+    label) or the tool's own impediment flag (Jira's "Flagged" field). The risk signals read them
+    (`mart.risk_signals`, rule `blocked`): a flag always blocks, a label when its name holds one of
+    `settings.blocked_names`."""
+
+    item_id: str
+    kind: Literal["flag", "label"]
+    name: str = Field(description="the label's name; for a flag, the name of the field that holds it")
+
+
+class StageItemLink(_Row):
+    """A dependency the tool records between two items: `item_id` cannot go on until the linked item
+    is done (Jira: an issue link whose inward side reads "is blocked by"). The linked item may be in
+    a container pmhub does not sync, so what the tool said of it is kept beside its id."""
+
+    item_id: str
+    link: Literal["blocked_by"]
+    linked_item_id: str = Field(description="<source_id>:<external id> of the item it waits for")
+    linked_key: str | None
+    linked_category: StatusCategory | None = Field(
+        description="the linked item's status category as the link showed it (used when it is not synced)"
+    )
+
+
 class StageBaselineCost(_Row):
     """Time-phased baseline cost, for tools that store it: the part of an item's baseline cost planned
     for one day (several rows of one day add up). Items without any get their baseline cost spread
@@ -215,4 +241,7 @@ STAGE_CONTRACT: dict[str, type[BaseModel]] = {
     "item_costs": StageItemCost,
     "field_types": StageFieldType,
     "planned_work": StagePlannedWork,
+    # labels, impediment flags and "is blocked by" links, for the risk signals
+    "item_tags": StageItemTag,
+    "item_links": StageItemLink,
 }

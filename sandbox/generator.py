@@ -2,7 +2,9 @@
 
 Four PMO projects: Apollo (Jira APL + Trello "Apollo Design"), Borealis (Jira BOR), Cygnus (Trello
 "Cygnus Launch") and Draco (Jira DRC + Trello "Draco Ops"); plus a Jira project NOISE and a board
-"Team Social" outside the portfolio, and Confluence spaces PMO (charters) and ENG.
+"Team Social" outside the portfolio, and Confluence spaces PMO (charters) and ENG. The demo profile
+also plants risk signals and adds a control project without any, Control (board "Control Room"; see
+sandbox.plant_signals).
 Only `random.Random(seed)` drives choices, so equal (seed, size, anchor) give identical data.
 """
 
@@ -26,12 +28,22 @@ from sandbox.gen_risks import plant_risks
 from sandbox.gen_trello import TrelloSpec, generate_board
 from sandbox.jira_catalog import CLASSIC_POINTS_FIELD, STORY_POINTS_FIELD
 from sandbox.model import JiraIssue, PortfolioProject, TrelloBoard
+from sandbox.plant_signals import (
+    CONTROL_CHARTER,
+    CONTROL_DAYS,
+    CONTROL_ID,
+    CONTROL_NAME,
+    PlantedSignal,
+    control_board,
+    plant,
+)
 from sandbox.portfolio import CONFLUENCE_SPACE, Portfolio
 from sandbox.portfolio_truth import portfolio_truth
 from sandbox.realistic import PROFILES, Profile
 from sandbox.realistic_refs import mention_people
 from sandbox.realistic_text import block_pool
 from sandbox.risk_truth import RiskTruth
+from sandbox.signal_truth import risk_signal_truth
 from sandbox.staffing import make_staffing
 from sandbox.timefmt import midnight
 from sandbox.truth import jira_figures, trello_figures
@@ -64,6 +76,7 @@ _CHARTERS = {
     "borealis": (CharterStyle("EUR", "{dot} EUR", "long", False), 180_000, (0.92, 0.97)),
     "cygnus": (CharterStyle("GBP", "{k}k", "picker", False), 95_000, (1.0, 0.91)),
     "draco": (CharterStyle("USD", "USD {space}", "long", True), 420_000, (0.81, 0.86)),
+    CONTROL_ID: (CharterStyle("EUR", "€{comma}", "iso", False), 40_000, (1.0, 1.0)),
 }
 HOURLY_RATE = 95
 SENIOR_RATE = 120
@@ -200,6 +213,16 @@ def generate(
         PortfolioProject(pid, name, key, board_ids[board] if board else None, f"{name} charter")
         for pid, name, key, board, _d, _i, _c in _PROJECTS
     )
+    # Issue 15: planted risk signals and a control project without any (sandbox.plant_signals).
+    planted_signals: tuple[PlantedSignal, ...] = ()
+    if not realistic:
+        planted = plant(site, boards, projects, now)
+        site, boards, planted_signals = planted.site, planted.boards, planted.signals
+        teams[CONTROL_ID] = teams["noise"][:2]
+        kickoffs[CONTROL_ID] = anchor - timedelta(days=CONTROL_DAYS)
+        control = control_board(seed, me, teams[CONTROL_ID], anchor)
+        boards = (*(b for b in boards if b.in_portfolio), control, *(b for b in boards if not b.in_portfolio))
+        projects = (*projects, PortfolioProject(CONTROL_ID, CONTROL_NAME, None, control.id, CONTROL_CHARTER))
     top_logger = Counter(w.author for i in site.issues if i.project_key == "APL" for w in i.worklogs).most_common(1)
     rates = {who: SENIOR_RATE for who, _n in top_logger}
     charters = []
@@ -232,6 +255,8 @@ def generate(
     pmo = next(s for s in spaces if s.key == CONFLUENCE_SPACE)
     truth = portfolio_truth(site, boards, projects, charters, len(pmo.pages), rates, anchor, HOURLY_RATE)
     truth = replace(truth, risks=risk_truth)
+    signals = risk_signal_truth(site.issues, site.sprints, site.projects, boards, projects, truth.projects, anchor)
+    truth = replace(truth, planted_signals=planted_signals, risk_signals=signals)
     return Portfolio(
         seed=seed,
         size=size,

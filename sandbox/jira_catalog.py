@@ -151,6 +151,12 @@ def field_catalogue(story_point_fields: str = "estimate", sprint_field_format: s
         ),
         _system("duedate", "Due date", {"type": "date", "system": "duedate"}, ["due", "duedate"]),
         _system("labels", "Labels", {"type": "array", "items": "string", "system": "labels"}, ["labels"]),
+        _system(
+            "issuelinks",
+            "Linked Issues",
+            {"type": "array", "items": "issuelinks", "system": "issuelinks"},
+            ["issueLink"],
+        ),
         _system("description", "Description", {"type": "string", "system": "description"}, ["description"]),
         _system("timespent", "Time Spent", {"type": "number", "system": "timespent"}, ["timespent"]),
         _system("worklog", "Log Work", {"type": "array", "items": "worklog", "system": "worklog"}, [], False),

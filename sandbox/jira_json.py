@@ -52,6 +52,7 @@ SYSTEM_FIELDS = (
     "statuscategorychangedate",
     "duedate",
     "labels",
+    "issuelinks",
     "description",
     "timespent",
     "worklog",
@@ -123,6 +124,9 @@ class JiraJson:
         self._sprints = {
             s.id: _text(render.sprint_legacy(s) if legacy else render.sprint_field(s)) for s in portfolio.sprints
         }
+        # the issues links point at (only planted links exist in the demo profile)
+        linked = {link.issue_id for i in portfolio.issues for link in i.links}
+        self._by_id = {i.id: i for i in portfolio.issues if i.id in linked}
         self._comments: dict[str, str] = {}
         self._values: dict[str, Callable[[JiraIssue], str]] = self._value_table()
         # The realistic profile's issues carry every field of a Cloud site (sandbox.realistic_json).
@@ -154,6 +158,7 @@ class JiraJson:
             "statuscategorychangedate": lambda i: _ts(i.status_category_changed),
             "duedate": lambda i: f'"{i.due_date.isoformat()}"' if i.due_date else "null",
             "labels": lambda i: _text(list(i.labels)),
+            "issuelinks": self._links,
             "description": lambda i: _text(render.adf(f"{i.summary}. Acceptance criteria are in the linked charter.")),
             "timespent": lambda i: str(sum(w.seconds for w in i.worklogs) or "null"),
             "worklog": self._worklog_field,
@@ -178,6 +183,28 @@ class JiraJson:
             return _text(issue.story_points)
 
         return value
+
+    def _links(self, issue: JiraIssue) -> str:
+        # A linked issue is embedded with four fields, as Jira does; its state is the generated one.
+        out = []
+        for link in issue.links:
+            other = self._by_id.get(link.issue_id)
+            if other is None:
+                continue
+            fields = ",".join(f'"{n}":{self._values[n](other)}' for n in ("summary", "status", "priority", "issuetype"))
+            ref = (
+                f'{{"id":"{other.id}","key":{_text(other.key)},"self":"{self.base}/rest/api/3/issue/{other.id}",'
+                f'"fields":{{{fields}}}}}'
+            )
+            kind = _text(
+                {"id": link.type_id, "name": link.name, "inward": link.inward, "outward": link.outward,
+                 "self": f"{self.base}/rest/api/3/issueLinkType/{link.type_id}"}
+            )  # fmt: skip
+            out.append(
+                f'{{"id":"{link.id}","self":"{self.base}/rest/api/3/issueLink/{link.id}","type":{kind},'
+                f'"{link.side}Issue":{ref}}}'
+            )
+        return "[" + ",".join(out) + "]"
 
     def _worklog_field(self, issue: JiraIssue) -> str:
         # Jira embeds at most 20 worklogs here; `total` tells how many exist.

@@ -115,6 +115,21 @@ class Worklog:
 
 
 @dataclass(frozen=True, slots=True)
+class IssueLink:
+    """One side of a Jira issue link as the issue shows it: `side` "inward" means the other issue
+    is on the inward side (for Blocks: this issue "is blocked by" it), "outward" that this issue
+    "blocks" it. Both issues of a link carry it, each from its side, with one `id`."""
+
+    id: int
+    type_id: str
+    name: str
+    inward: str
+    outward: str
+    side: str
+    issue_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class JiraIssue:
     """A Jira issue's state at "now" plus its full changelog (oldest first) and worklogs.
 
@@ -125,6 +140,7 @@ class JiraIssue:
     value is stored in another type since the field's type changed (story points as the text "5",
     while `story_points` keeps the estimate 5.0; see sandbox.jira_fields). Generated issues have none.
     `content_seed` (realistic profile only) seeds its static content (sandbox.realistic_content).
+    `links`: its issue links (sandbox.plant_signals plants them; demo profile).
     """
 
     id: int
@@ -149,6 +165,7 @@ class JiraIssue:
     worklogs: tuple[Worklog, ...]
     field_values: tuple[tuple[str, Any], ...] = ()
     content_seed: int | None = None
+    links: tuple[IssueLink, ...] = ()
 
     def field_value(self, field_id: str) -> Any:
         """The value `field_values` holds for `field_id`, or None."""

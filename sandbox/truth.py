@@ -3,8 +3,9 @@
 They are computed from the generated entities, independently of pmhub: sprint figures
 (sandbox.sprint_truth) and figures by date (sandbox.daily_truth) replay each issue's changelog from
 its creation state and each board's actions, so they also check that history and fields agree.
-Only the configured portfolio counts: Jira projects APL/BOR/DRC, the three portfolio Trello boards
-and Confluence space PMO. The NOISE project, the extra board and space ENG are excluded.
+Only the configured portfolio counts: Jira projects APL/BOR/DRC, the portfolio Trello boards (three,
+and in the demo profile the control project's) and Confluence space PMO. The NOISE project, the
+extra board and space ENG are excluded.
 """
 
 from __future__ import annotations
@@ -12,12 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sandbox.daily_truth import DayTruth, WeekTruth
 from sandbox.model import JiraIssue, Sprint, TrelloBoard
 from sandbox.replay import IssueState, is_done, state_at
 from sandbox.risk_truth import RiskTruth
 from sandbox.sprint_truth import SprintItem, SprintTruth, sprint_members, sprint_truth
+
+if TYPE_CHECKING:
+    from sandbox.plant_signals import PlantedSignal
+    from sandbox.signal_truth import SignalTruth
 
 __all__ = [
     "DayTruth",
@@ -114,6 +120,9 @@ class GroundTruth:
     projects: tuple[ProjectTruth, ...]
     jira_work_items: int = 0
     jira_status_changes: int = 0
+    # issue 15: the signals planted on purpose, and every risk signal the model holds (sandbox.signal_truth)
+    planted_signals: tuple[PlantedSignal, ...] = ()
+    risk_signals: tuple[SignalTruth, ...] = ()
     work_items_deleted: int = 0
     work_items_not_visible: int = 0
     work_items_moved: int = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,10 @@ def test_edited_pages_are_refetched_alone_and_trashed_or_purged_ones_are_marked_
 
 def test_a_change_the_search_index_does_not_hold_yet_is_found_by_the_census_and_reported(tmp_path, sandbox_env):
     portfolio = generate(seed=11, size="small", anchor=ANCHOR)
-    indexed, unindexed = plain_pages(portfolio)[:2]
+    # pages last saved over a day ago: CQL's window (the last read less 13 h) must not list the
+    # unindexed page for an earlier save of its own
+    settled = [p for p in plain_pages(portfolio) if p.current.created_at < portfolio.now - timedelta(days=1)]
+    indexed, unindexed = settled[:2]
     with SandboxServer(portfolio, index_lag_minutes=30) as server:
         config = write_config(tmp_path / "pmhub.yaml", portfolio.pmhub_config(server.url))
         db = tmp_path / "w.duckdb"

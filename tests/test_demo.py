@@ -39,9 +39,10 @@ def test_demo_prints_the_portfolio_with_data_quality_and_query_gives_the_same_nu
     captured = capsys.readouterr()
     printed = captured.out
     demo_rows = _table_rows(printed)
-    # The sandbox's four projects of Jira, Trello and Confluence, and the demo's plan (Depot build)
-    # where this machine can read plans; where it cannot, the demo says what to install and goes on.
-    names = ["Apollo", "Borealis", "Cygnus", "Depot build", "Draco"]
+    # The sandbox's four projects of Jira, Trello and Confluence, its control project (a board
+    # without risk signals), and the demo's plan (Depot build) where this machine can read plans;
+    # where it cannot, the demo says what to install and goes on.
+    names = ["Apollo", "Borealis", "Control", "Cygnus", "Depot build", "Draco"]
     if WHY_UNAVAILABLE is not None:
         names.remove("Depot build")
         assert f"the demo's plan is left out: {WHY_UNAVAILABLE}" in captured.err
@@ -49,7 +50,7 @@ def test_demo_prints_the_portfolio_with_data_quality_and_query_gives_the_same_nu
     assert all(len(r) == 12 for r in demo_rows), demo_rows
     assert re.search(rf"^\d of {len(names)} projects have a budget, \d have cost data", printed, re.MULTILINE)
     if WHY_UNAVAILABLE is None:
-        depot = demo_rows[3]
+        depot = demo_rows[names.index("Depot build")]
         assert depot[1].endswith("(items)") and "—" not in (depot[3], depot[4]) and depot[10:] == ["yes", "yes"]
     assert (
         f"Portfolio report (one HTML file for any browser; prints one project per page): {report_file(db.resolve())}"

@@ -21,8 +21,9 @@ def sync_job() -> dg.JobDefinition:
     return defs.resolve_job_def("sync")
 
 
-def _eight_sources(base: dict[str, Any]) -> dict[str, Any]:
-    """The sandbox portfolio's config split into 3 Jira, 3 Trello and 2 Confluence sources."""
+def _one_source_per_container(base: dict[str, Any]) -> dict[str, Any]:
+    """The sandbox portfolio's config split into 3 Jira, 4 Trello (the control project's board too)
+    and 2 Confluence sources."""
     jira, trello, confluence = (base["sources"][t][0] for t in ("jira", "trello", "confluence"))
     sources: dict[str, list[dict[str, Any]]] = {"jira": [], "trello": [], "confluence": []}
     for key in jira["projects"]:
@@ -66,11 +67,11 @@ def _extracts_ran_side_by_side(instance: dg.DagsterInstance, run_id: str) -> boo
     return len(launched) == 3 and max(launched.values()) < min(finished) and len(set(pids.values())) == 3
 
 
-def test_eight_sources_in_parallel_processes_equal_a_sequential_sync(tmp_path, sandbox_env, monkeypatch):
+def test_nine_sources_in_parallel_processes_equal_a_sequential_sync(tmp_path, sandbox_env, monkeypatch):
     portfolio = generate(seed=11, size="small")
     with SandboxServer(portfolio) as server:
-        config = _eight_sources(portfolio.pmhub_config(server.url))
-        assert sum(len(v) for v in config["sources"].values()) == 8
+        config = _one_source_per_container(portfolio.pmhub_config(server.url))
+        assert sum(len(v) for v in config["sources"].values()) == 9
         for folder in ("seq", "par", "dagster"):
             (tmp_path / folder).mkdir()
         sequential = write_config(tmp_path / "seq" / "pmhub.yaml", {**config, "warehouse": "seq.duckdb"})

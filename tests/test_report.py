@@ -106,7 +106,7 @@ def test_the_report_is_one_file_that_needs_nothing_outside_it(report):
     links = set(re.findall(r'<a href="([^"]+)"', html))
     urls = {u for (u,) in report.rows("SELECT url FROM mart.attention_items WHERE url IS NOT NULL")}
     assert links and links <= urls  # the only links are items' own pages, opened by a click
-    assert html.count('<section class="project"') == len(report.rows(PROJECTS)) == 5
+    assert html.count('<section class="project"') == len(report.rows(PROJECTS)) == 6
 
 
 def test_the_overview_shows_the_marts_figures_worst_first(report):

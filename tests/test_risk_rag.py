@@ -33,8 +33,8 @@ def _portfolio(w: MetricWarehouse, signals: list[tuple[str, str]], risks: list[t
         )
     for risk in risks:
         w.conn.execute(
-            "INSERT INTO mart.risk_exposure (risk_id, project_id, exposure, exposure_unit, change, owner_id, overdue, no_owner) "
-            "VALUES (?, ?, ?, ?, NULL, NULL, false, false)",
+            "INSERT INTO mart.risk_exposure (risk_id, project_id, exposure, exposure_unit, change, owner_id, "
+            "overdue, no_owner) VALUES (?, ?, ?, ?, NULL, NULL, false, false)",
             risk,
         )
     portfolio = next(sql for name, _where, sql in sql_files("mart") if name.endswith("_portfolio.sql"))

@@ -114,10 +114,11 @@ def test_pmhub_config_follows_the_contract(portfolio):
         "projects": ["APL", "BOR", "DRC"],
         "risk_issue_type": "Risk",
     }
-    assert trello["key"] == "${PMHUB_SANDBOX_TRELLO_KEY}" and len(trello["boards"]) == 3
+    assert trello["key"] == "${PMHUB_SANDBOX_TRELLO_KEY}" and len(trello["boards"]) == 4
     assert confluence["url"] == "http://127.0.0.1:9999/wiki" and confluence["spaces"] == ["PMO"]
     by_id = {p["id"]: p for p in config["portfolio"]}
-    assert set(by_id) == {"apollo", "borealis", "cygnus", "draco"} and "jira" not in by_id["cygnus"]
+    assert set(by_id) == {"apollo", "borealis", "control", "cygnus", "draco"} and "jira" not in by_id["cygnus"]
+    assert "jira" not in by_id["control"]  # the control project (sandbox.plant_signals): one board
     assert by_id["draco"]["confluence"] == [
         {"source": "sandbox", "space": "PMO", "page_title": "Draco charter", "risk_register": "Draco risk register"}
     ]

@@ -165,5 +165,5 @@ def test_ground_truth_matches_what_the_api_serves(portfolio, sandbox):
     assert len(issue_ids) - risk_issues + cards == truth.work_items
     assert len(sprints) == truth.sprints and len(worklogs) == truth.worklogs
     assert status_changes == truth.status_changes and len(documents) == truth.documents
-    assert truth.budgets == len(config["portfolio"]) == 4
+    assert truth.budgets == len(config["portfolio"]) == 5
     assert sandbox.request_count - start < 150

@@ -146,7 +146,8 @@ def test_stats_count_requests_per_route_template_and_describe_the_dataset(portfo
         assert dataset["issues_over_40_histories"] == sum(1 for n in lengths if n > 40) > 0
         assert dataset["worklogs"] == sum(len(i.worklogs) for i in served)
         assert dataset["boards"] == 4 and sum(dataset["sprints_by_board"].values()) == len(portfolio.sprints)
-        assert (dataset["fields"], dataset["statuses"], dataset["projects"]) == (29, 4, 4)
+        # 26 fields, issuelinks, and the register's probability, impact and mitigation fields
+        assert (dataset["fields"], dataset["statuses"], dataset["projects"]) == (30, 4, 4)
         assert requests.post(f"{server.url}/_sandbox/reset-stats").json() == {"reset": True}
         assert server.stats()["requests_by_endpoint"] == {}
         server.revoke_project("NOISE")

@@ -1,4 +1,4 @@
-"""The SQL macros the stage SQL calls: pmhub's own, and those each tool registers (`Tool.macros`)."""
+"""The SQL macros the stage and mart SQL call: pmhub's own, and those each tool registers (`Tool.macros`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ GENERIC_MACROS = (
     r"""CREATE OR REPLACE TEMP MACRO pmhub_weekdays(a, b) AS
         CASE WHEN b < a THEN 0 ELSE 5 * ((b - a + 1) // 7)
              + len(list_filter(range(((b - a + 1) % 7)::BIGINT), lambda k: (isodow(a) - 1 + k) % 7 < 5)) END""",
+    # A number of days as an explanation says it: "1 day", "12 days".
+    """CREATE OR REPLACE TEMP MACRO pmhub_days(n) AS CASE WHEN n = 1 THEN '1 day' ELSE printf('%d days', n) END""",
 )
 
 

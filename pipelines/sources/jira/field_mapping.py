@@ -26,6 +26,7 @@ from pipelines.sources.jira.fields import (
     resolve_sprint,
     story_point_candidates,
 )
+from pipelines.sources.jira.marks import write_flagged_fields
 
 
 def _sites(config: PmhubConfig) -> list[JiraSource]:
@@ -52,6 +53,7 @@ def write_field_mapping(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) ->
         for site in _sites(config)
     }
     _refresh_point_fields(conn, [str(c["id"]) for f in site_fields.values() for c in story_point_candidates(f)])
+    write_flagged_fields(conn, {f"jira:{name}": fields for name, fields in site_fields.items() if fields})
     for site in _sites(config):
         source_id = f"jira:{site.name}"
         fields = site_fields[site.name]

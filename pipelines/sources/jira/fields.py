@@ -99,3 +99,26 @@ def resolve_sprint(fields: Sequence[Mapping[str, Any]]) -> FieldMapping | None:
             f = sorted(candidates, key=lambda x: str(x["id"]))[0]
             return FieldMapping("sprint", str(f["id"]), str(f.get("name")), how)
     return None
+
+
+# Jira Software's impediment flag: a checkbox field named "Flagged" whose one option is "Impediment".
+FLAGGED_NAME = "flagged"
+
+
+def resolve_flagged(fields: Sequence[Mapping[str, Any]]) -> FieldMapping | None:
+    """The "Flagged" impediment field of a site, or None where it has none.
+
+    Jira gives the field no type of its own (it is a multi-checkbox custom field), so it is found by
+    its name and an array schema; several such fields (a copy someone made) resolve to the lowest id.
+    """
+    found = [
+        f
+        for f in fields
+        if str(f.get("name", "")).strip().lower() == FLAGGED_NAME
+        and CUSTOM_FIELD_ID.fullmatch(str(f.get("id", "")))
+        and (f.get("schema") or {}).get("type") == "array"
+    ]
+    if not found:
+        return None
+    f = sorted(found, key=lambda x: int(str(x["id"]).removeprefix("customfield_")))[0]
+    return FieldMapping("flagged", str(f["id"]), str(f.get("name")), "name")

@@ -1,8 +1,11 @@
 -- The items behind a project's RAG, as a PMO chases them: work in progress older than the
 -- project's 85th-percentile cycle time (mart.aging_wip), open items past their due date, and open
--- items whose status names a block ("Blocked", "On hold", "Waiting"). One row per item and reason,
--- with what makes it urgent in days, and where a person opens it.
+-- items blocked: flagged as an impediment, or whose status (a Trello list) or a label holds one of
+-- settings.blocked_names ("Blocked", "On hold", "Waiting"…; the `blocked` rule of
+-- mart.risk_signals, which must name the same items). One row per item and reason, with what makes
+-- it urgent in days, and where a person opens it.
 WITH s AS (SELECT * FROM meta.settings),
+blocked_names AS (SELECT name FROM meta.cfg_blocked_names WHERE name <> ''),
 open_items AS (
     SELECT * FROM core.work_items
     WHERE status_category IS DISTINCT FROM 'done' AND NOT is_deleted AND project_id IS NOT NULL
@@ -18,6 +21,16 @@ FROM open_items o CROSS JOIN s WHERE o.due_at::DATE < s.as_of
 UNION ALL
 SELECT o.project_id, o.item_id, o.key, o.title, o.status, 'blocked',
        date_diff('day', coalesce(o.updated_at, o.created_at)::DATE, s.as_of),
-       printf('status %s', o.status), o.url
+       concat_ws('; ',
+           CASE WHEN EXISTS (SELECT 1 FROM stage.item_tags t WHERE t.item_id = o.item_id AND t.kind = 'flag')
+                THEN 'flagged' END,
+           CASE WHEN EXISTS (SELECT 1 FROM blocked_names b WHERE contains(lower(o.status), b.name))
+                THEN printf('status %s', o.status) END,
+           (SELECT string_agg(DISTINCT printf('label %s', t.name), '; ') FROM stage.item_tags t
+            WHERE t.item_id = o.item_id AND t.kind = 'label'
+              AND EXISTS (SELECT 1 FROM blocked_names b WHERE contains(lower(t.name), b.name)))), o.url
 FROM open_items o CROSS JOIN s
-WHERE regexp_matches(lower(coalesce(o.status, '')), 'block|on hold|waiting|impediment')
+WHERE EXISTS (SELECT 1 FROM stage.item_tags t WHERE t.item_id = o.item_id AND t.kind = 'flag')
+   OR EXISTS (SELECT 1 FROM blocked_names b WHERE contains(lower(o.status), b.name))
+   OR EXISTS (SELECT 1 FROM stage.item_tags t JOIN blocked_names b ON contains(lower(t.name), b.name)
+              WHERE t.item_id = o.item_id AND t.kind = 'label')
