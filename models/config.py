@@ -241,10 +241,14 @@ class Settings(ConfigSection):
     # A project none of whose items changed for this many days.
     inactive_after_days: int = Field(default=14, ge=1, le=3650)
 
-    # The portfolio's RAG from risk: signals of a project (amber / red at this many), and the open
-    # exposure of its register: the largest rated exposure (1-25) and money exposure as a share of BAC.
-    rag_amber_signals: int = Field(default=3, ge=1)
-    rag_red_signals: int = Field(default=10, ge=1)
+    # The portfolio's RAG from risk (amber / red at these): the share of a project's open items that
+    # carry an item signal (blocked, overdue, aging…); its signals about the whole project (scope
+    # growth, say/do, concentration, inactivity); and the open exposure of its register: the largest
+    # rated exposure (1-25), and money exposure in its budget's currency as a share of BAC.
+    rag_amber_signal_share: float = Field(default=0.15, gt=0, le=1)
+    rag_red_signal_share: float = Field(default=0.3, gt=0, le=1)
+    rag_amber_project_signals: int = Field(default=2, ge=1)
+    rag_red_project_signals: int = Field(default=3, ge=1)
     rag_amber_exposure_score: float = Field(default=12, gt=0, le=25)
     rag_red_exposure_score: float = Field(default=20, gt=0, le=25)
     rag_amber_exposure_share: float = Field(default=0.05, gt=0)

@@ -12,13 +12,13 @@ from typing import Any
 import duckdb
 import yaml
 
+from pipelines.load_summary import overallocated_people
 from pipelines.publish import published_file
 from pipelines.render import table
 from pipelines.report import write_report
 from pipelines.risk_summary import top_risks
 from pipelines.run_sync import SyncOutcome, run_sync
 from pipelines.warehouse import connect, landing_root, state_file
-from pipelines.watchlist import overallocated_people
 from sandbox.generator import generate
 from sandbox.msproject_plans import add_demo_plan
 from sandbox.server import SandboxServer

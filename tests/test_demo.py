@@ -21,6 +21,13 @@ FROM mart.portfolio ORDER BY name
 """
 
 
+OVERALLOCATED = """
+SELECT DISTINCT coalesce(l.display_name, l.person_id) AS person FROM mart.people_load l, meta.settings s
+WHERE l.overallocated AND l.week BETWEEN date_trunc('week', s.as_of) AND date_trunc('week', s.as_of) + INTERVAL 28 DAY
+ORDER BY 1
+"""
+
+
 def _table_rows(text: str) -> list[list[str]]:
     """Body rows of a printed table (cells are separated by two or more spaces)."""
     lines = text.splitlines()
@@ -59,3 +66,9 @@ def test_demo_prints_the_portfolio_with_data_quality_and_query_gives_the_same_nu
     assert report_file(db).is_file()
     assert main(["query", "--db", str(db), SAME_CELLS]) == 0
     assert _table_rows(capsys.readouterr().out) == demo_rows
+    # Under the table: the register's top open risks (the unreadable one with its reason), and the
+    # people mart.people_load has over-allocated this week or in the next four.
+    assert "Top open risks (mart.risk_exposure):" in printed and "exposure unknown (Probability)" in printed
+    over = printed.split("Over-allocated (")[1].split("\n\n")[0].splitlines()[1:]
+    assert main(["query", "--db", str(db), OVERALLOCATED]) == 0
+    assert sorted(line.split(":")[0].strip() for line in over) == [r[0] for r in _table_rows(capsys.readouterr().out)]

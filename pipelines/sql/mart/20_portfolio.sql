@@ -8,11 +8,13 @@
 -- a schedule its project manager keeps beats a throughput sample of a few large tasks); else the
 -- P85 forecast against the planned end. The
 -- reason names a project without work items first: every figure above then rests on no data.
--- Risk adds to the RAG: a project is amber (red) with at least rag_amber_signals (rag_red_signals)
--- rows in mart.risk_signals, with an open register risk of rated exposure at or above
--- rag_amber_exposure_score (rag_red_exposure_score) of 25, or with open money exposure at or above
--- rag_amber_exposure_share (rag_red_exposure_share) of its budget; the reason names the signals by
--- rule, the risk, or the amount.
+-- Risk adds to the RAG: a project is amber (red) when at least rag_amber_signal_share
+-- (rag_red_signal_share) of its open items carry a signal of mart.risk_signals, when it has at
+-- least rag_amber_project_signals (rag_red_project_signals) signals about the whole project, when
+-- an open register risk has a rated exposure at or above rag_amber_exposure_score
+-- (rag_red_exposure_score) of 25, or when its open money exposure in its budget's currency is at or
+-- above rag_amber_exposure_share (rag_red_exposure_share) of its budget. The reason names the
+-- signals by rule, the risk, or the amount.
 -- Beside the numbers, how far to trust them: the share of items with an estimate, the share of done
 -- items whose start is known (what cycle time rests on), whether a budget and cost data exist, and
 -- the project's containers that are missing from the synced data or whose source was last read
@@ -51,18 +53,34 @@ progress AS (
     WHERE c.container_id IS NULL OR l.read_at IS NULL
        OR l.read_at < now() - to_milliseconds(CAST(s.stale_after_hours * 3600000 AS BIGINT))
     GROUP BY 1
+), open_items AS (
+    SELECT project_id, count(*) AS n FROM core.work_items
+    WHERE status_category IS DISTINCT FROM 'done' AND NOT is_deleted AND project_id IS NOT NULL GROUP BY 1
 ), signal_rules AS (
-    SELECT project_id, rule, count(*) AS k FROM mart.risk_signals GROUP BY 1, 2
+    SELECT project_id, item_id IS NULL AS about_project, rule, count(*) AS k, count(DISTINCT item_id) AS items
+    FROM mart.risk_signals GROUP BY ALL
+), signal_items AS (
+    -- an item both blocked and overdue counts once
+    SELECT project_id, count(DISTINCT item_id) AS items FROM mart.risk_signals GROUP BY 1
 ), signals AS (
-    SELECT project_id, sum(k)::INTEGER AS n,
-           string_agg(printf('%d %s', k, replace(rule, '_', ' ')), ', ' ORDER BY k DESC, rule) AS rules
-    FROM signal_rules GROUP BY 1
+    SELECT project_id, sum(k)::INTEGER AS n, any_value(i.items) AS items,
+           string_agg(printf('%d %s', k, replace(rule, '_', ' ')), ', ' ORDER BY k DESC, rule)
+               FILTER (WHERE NOT about_project) AS item_rules,
+           count(*) FILTER (WHERE about_project) AS project_signals,
+           string_agg(replace(rule, '_', ' '), ', ' ORDER BY rule) FILTER (WHERE about_project) AS project_rules
+    FROM signal_rules JOIN signal_items i USING (project_id) GROUP BY 1
 ), exposure AS (
-    -- the register's open risks: the largest rated exposure (1-25), and money exposure in total
-    SELECT project_id, max(exposure) FILTER (WHERE exposure_unit = 'score') AS max_score,
-           arg_max(risk_id, exposure) FILTER (WHERE exposure_unit = 'score') AS max_score_risk,
-           sum(exposure) FILTER (WHERE exposure_unit = 'money') AS money
-    FROM mart.risk_exposure WHERE project_id IS NOT NULL GROUP BY 1
+    -- the register's open risks: the largest rated exposure (1-25), and money exposure in the
+    -- budget's currency (an amount in another currency is not converted: it is left out)
+    SELECT x.project_id, max(x.exposure) FILTER (WHERE x.exposure_unit = 'score') AS max_score,
+           arg_max(coalesce(r.key || ' ', '') || printf('"%s"', x.title), x.exposure)
+               FILTER (WHERE x.exposure_unit = 'score') AS max_score_risk,
+           sum(x.exposure) FILTER (WHERE x.exposure_unit = 'money' AND x.currency IS NOT DISTINCT FROM b.currency)
+               AS money, any_value(b.currency) AS currency
+    FROM mart.risk_exposure x
+    LEFT JOIN core.risks r USING (risk_id)
+    LEFT JOIN core.budgets b ON b.project_id = x.project_id
+    WHERE x.project_id IS NOT NULL GROUP BY 1
 ), joined AS (
     SELECT p.project_id, p.name,
            CASE WHEN coalesce(pr.coverage, 0) >= s.coverage THEN pr.pct_points ELSE pr.pct_items END AS pct_complete,
@@ -77,14 +95,22 @@ progress AS (
            EXISTS (SELECT 1 FROM core.cost_entries c WHERE c.project_id = p.project_id) AS has_cost_data,
            h.stale_containers, sv.variance_days AS schedule_variance_days,
            sv.forecast_finish AS plan_finish, sv.baseline_finish,
-           coalesce(sig.n, 0) AS risk_signals, sig.rules AS signal_rules, x.max_score AS risk_exposure_score,
-           x.max_score_risk, x.money AS risk_exposure_money, x.money / nullif(b.bac, 0) AS money_share,
-           CASE WHEN coalesce(sig.n, 0) >= s.rag_red_signals OR x.max_score >= s.rag_red_exposure_score
+           coalesce(sig.n, 0) AS risk_signals, sig.items AS signal_items, oi.n AS open_items,
+           sig.items / nullif(oi.n, 0) AS signal_share, sig.item_rules,
+           coalesce(sig.project_signals, 0) AS project_signals, sig.project_rules,
+           x.max_score AS risk_exposure_score, x.max_score_risk, x.money AS risk_exposure_money, x.currency,
+           x.money / nullif(b.bac, 0) AS money_share,
+           CASE WHEN sig.items / nullif(oi.n, 0) >= s.rag_red_signal_share
+                     OR coalesce(sig.project_signals, 0) >= s.rag_red_project_signals
+                     OR x.max_score >= s.rag_red_exposure_score
                      OR x.money / nullif(b.bac, 0) >= s.rag_red_exposure_share THEN 2
-                WHEN coalesce(sig.n, 0) >= s.rag_amber_signals OR x.max_score >= s.rag_amber_exposure_score
+                WHEN sig.items / nullif(oi.n, 0) >= s.rag_amber_signal_share
+                     OR coalesce(sig.project_signals, 0) >= s.rag_amber_project_signals
+                     OR x.max_score >= s.rag_amber_exposure_score
                      OR x.money / nullif(b.bac, 0) >= s.rag_amber_exposure_share THEN 1
                 ELSE 0 END AS risk_level,
-           s.rag_amber_signals, s.rag_amber_exposure_score, s.rag_amber_exposure_share
+           s.rag_amber_signal_share, s.rag_amber_project_signals, s.rag_amber_exposure_score,
+           s.rag_amber_exposure_share
     FROM core.projects p CROSS JOIN s
     LEFT JOIN progress pr USING (project_id)
     LEFT JOIN velocity v USING (project_id)
@@ -94,6 +120,7 @@ progress AS (
     LEFT JOIN container_health h USING (project_id)
     LEFT JOIN mart.schedule_variance sv ON sv.project_id = p.project_id AND sv.item_id IS NULL
     LEFT JOIN signals sig ON sig.project_id = p.project_id
+    LEFT JOIN open_items oi ON oi.project_id = p.project_id
     LEFT JOIN exposure x ON x.project_id = p.project_id
 ), graded AS (
     SELECT j.*, f.p85_date,
@@ -124,11 +151,15 @@ SELECT project_id, name, pct_complete, pct_basis, velocity_avg, velocity_unit, c
                      THEN printf('P85 forecast %s is %d day%s after the planned end %s',
                                  p85_date, late_days, CASE WHEN late_days = 1 THEN '' ELSE 's' END, planned_end)
                 END,
-                CASE WHEN risk_signals >= rag_amber_signals THEN printf('%d risk signals (%s)', risk_signals, signal_rules) END,
+                CASE WHEN signal_share >= rag_amber_signal_share
+                     THEN printf('%d of %d open items carry risk signals (%s)', signal_items, open_items, item_rules) END,
+                CASE WHEN project_signals >= rag_amber_project_signals
+                     THEN printf('project risk signals: %s', project_rules) END,
                 CASE WHEN risk_exposure_score >= rag_amber_exposure_score
                      THEN printf('open risk %s has exposure %g of 25', max_score_risk, risk_exposure_score) END,
                 CASE WHEN money_share >= rag_amber_exposure_share
-                     THEN printf('open risks expose %.0f, %.0f%% of the budget', risk_exposure_money, 100 * money_share) END,
+                     THEN printf('open risks expose %.0f %s, %.0f%% of the budget', risk_exposure_money, currency,
+                                 100 * money_share) END,
                 CASE WHEN cpi IS NULL THEN 'no cost data' END), '') END AS rag_reason,
        estimate_coverage, done_with_start_share, has_budget, has_cost_data, stale_containers,
        schedule_variance_days, risk_signals, risk_exposure_score, risk_exposure_money

@@ -1,6 +1,5 @@
-"""What a PMO chases after the portfolio table: people planned or committed beyond their capacity
-in the coming weeks, and the strongest risks (signals and the register's open exposure), as lines
-of text for the terminal."""
+"""Who is over-allocated in the coming weeks, in a few lines (`pmhub demo` prints them under the
+portfolio, after the top risks of `pipelines.risk_summary`)."""
 
 from __future__ import annotations
 
