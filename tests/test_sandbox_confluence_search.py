@@ -128,17 +128,17 @@ def test_label_search_follows_labels_changed_without_a_new_version(portfolio):
         charters = {p.id for p in current(server) if "charter" in p.labels}
         plain = next(p for p in current(server) if not p.labels)
         assert charters and set(ids(found(server, "label = charter"))) == charters
-        assert plain.id not in ids(found(server, 'label IN ("charter", "risk")'))
+        assert plain.id not in ids(found(server, 'label IN ("charter", "escalation")'))
         mutate = f"{server.url}/_sandbox/mutate"
-        added = requests.post(mutate, json={"op": "label_pages", "ids": [plain.id], "label": "Risk"}).json()
+        added = requests.post(mutate, json={"op": "label_pages", "ids": [plain.id], "label": "Escalation"}).json()
         assert added["results"] == [{"op": "label_pages", "page_ids": [plain.id]}]
-        assert set(ids(found(server, 'label IN ("charter", "risk")'))) == charters | {plain.id}
-        assert ids(found(server, 'label = "risk"')) == ids(found(server, "label = Risk")) == [plain.id]
+        assert set(ids(found(server, 'label IN ("charter", "escalation")'))) == charters | {plain.id}
+        assert ids(found(server, 'label = "escalation"')) == ids(found(server, "label = Escalation")) == [plain.id]
         labelled = server.confluence.get(plain.id)[0]
-        assert labelled.labels == ("risk",) and labelled.versions == plain.versions
-        removed = requests.post(mutate, json={"op": "unlabel_pages", "ids": [plain.id], "label": "risk"}).json()
+        assert labelled.labels == ("escalation",) and labelled.versions == plain.versions
+        removed = requests.post(mutate, json={"op": "unlabel_pages", "ids": [plain.id], "label": "escalation"}).json()
         assert removed["results"] == [{"op": "unlabel_pages", "page_ids": [plain.id]}]
-        assert found(server, "label = risk") == []
+        assert found(server, "label = escalation") == []
         assert server.confluence.get(plain.id)[0].versions == plain.versions
         bad = requests.post(mutate, json={"op": "label_pages", "ids": [plain.id], "label": "two words"})
         assert bad.status_code == 400
