@@ -65,18 +65,24 @@ def _cell_text(cell: Element) -> str:
     return " ".join("".join(cell.itertext()).split())
 
 
-def page_properties(xhtml: str) -> dict[str, str]:
-    """Key → value text of every `details` macro on the page (first occurrence wins)."""
-    root = _parse_storage(xhtml)
-    props: dict[str, str] = {}
+def property_cells(root: Element) -> list[tuple[str, Element]]:
+    """(key as written, value cell) of each row of every `details` macro (Page Properties), in order."""
+    found = []
     for macro in root.iter(f"{{{_AC}}}structured-macro"):
         if macro.get(f"{{{_AC}}}name") != "details":
             continue
         for row in macro.iter("tr"):
             cells = [c for c in row if c.tag in ("th", "td")]
             if len(cells) >= 2:
-                key = _cell_text(cells[0]).strip().rstrip(":").lower()
-                props.setdefault(key, _cell_text(cells[1]).strip())
+                found.append((_cell_text(cells[0]), cells[1]))
+    return found
+
+
+def page_properties(xhtml: str) -> dict[str, str]:
+    """Key → value text of every `details` macro on the page (first occurrence wins)."""
+    props: dict[str, str] = {}
+    for key, cell in property_cells(_parse_storage(xhtml)):
+        props.setdefault(key.strip().rstrip(":").lower(), _cell_text(cell).strip())
     return props
 
 

@@ -24,7 +24,7 @@ from defusedxml import ElementTree as SafeET
 from models.config import PmhubConfig
 from models.risk_values import RiskEntry
 from pipelines.meta_tables import replace_meta_table
-from pipelines.sources.confluence.charter import _AC, _RI, _cell_text, _parse_storage, parse_date
+from pipelines.sources.confluence.charter import _AC, _RI, _cell_text, _parse_storage, parse_date, property_cells
 from pipelines.sources.confluence.config import CONFIG, ConfluenceRef
 
 # A column or Page Properties key → the risk's field it gives (keys compared in lower case).
@@ -99,14 +99,10 @@ def _mention(cell: Element) -> str | None:
 def _properties(root: Element) -> dict[str, Element]:
     """Field → value cell of the page's Page Properties (first occurrence wins)."""
     found: dict[str, Element] = {}
-    for macro in root.iter(f"{{{_AC}}}structured-macro"):
-        if macro.get(f"{{{_AC}}}name") != "details":
-            continue
-        for row in macro.iter("tr"):
-            cells = [c for c in row if c.tag in ("th", "td")]
-            name = _key(_cell_text(cells[0])) if len(cells) >= 2 else None
-            if name:
-                found.setdefault(name, cells[1])
+    for key, cell in property_cells(root):
+        name = _key(key)
+        if name:
+            found.setdefault(name, cell)
     return found
 
 
