@@ -70,9 +70,11 @@ def warehouse_rows(db: Path, sql: str, params=()) -> list[tuple]:
 def warehouse_contents(db: Path) -> dict[str, list[tuple]]:
     """Every row of every core and mart contract table, sorted, to compare two warehouses whole."""
     from models.schema import CORE_TABLES, MART_TABLES
+    from pipelines.warehouse import connect
 
     tables = [f"core.{t}" for t in CORE_TABLES] + [f"mart.{t}" for t in MART_TABLES]
-    return {t: sorted(warehouse_rows(db, f"SELECT * FROM {t}"), key=repr) for t in tables}
+    with connect(db, read_only=True) as conn:  # one connection: opening the warehouse costs more than a query
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
 
 
 def sync_tools(config: Path, db: Path, *tools: str):
