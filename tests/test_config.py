@@ -122,3 +122,56 @@ def test_a_shared_space_is_allowed_but_a_jira_project_or_trello_board_in_two_pro
     ):
         with pytest.raises(ConfigError, match=says):
             parse_config(BASE.replace(APOLLO_END, APOLLO_END + SECOND_PROJECT + doubled), ENV, origin="pmhub.yaml")
+
+
+PEOPLE = """
+people:
+  - name: Ana Lima
+    handles: {jira: 5b10ac8d82e05b22cc7d4ef5, trello: analima, email: Ana@Example.com}
+    hours_per_week: 32
+    part_time: 0.8
+    away: [{from: 2026-12-21, to: 2027-01-01}]
+settings:
+  holidays: [{from: 2026-12-25, to: 2026-12-26}]
+"""
+
+
+def test_the_people_section_of_the_contract_example_parses() -> None:
+    config = parse_config(BASE + PEOPLE, ENV)
+    (ana,) = config.people
+    assert ana.handle_list() == [
+        ("jira", "5b10ac8d82e05b22cc7d4ef5"),
+        ("trello", "analima"),
+        ("email", "Ana@Example.com"),
+    ]
+    assert (ana.hours_per_week, ana.part_time, str(ana.away[0].start), str(ana.away[0].end)) == (
+        32,
+        0.8,
+        "2026-12-21",
+        "2027-01-01",
+    )
+    assert [(str(h.start), str(h.end)) for h in config.settings.holidays] == [("2026-12-25", "2026-12-26")]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("trello: analima", "asana: analima"), "people[0] 'Ana Lima': handles key 'asana' is not a tool"),
+        (("trello: analima", "trello:other: analima"), "handles key 'trello:other' is not a tool"),
+        (("part_time: 0.8", "part_time: 1.5"), "people.0.part_time: Input should be less than or equal to 1"),
+        (("to: 2027-01-01", "to: 2026-12-01"), "away to 2026-12-01 is before from 2026-12-21"),
+        (
+            ("settings:", "  - name: ana lima!\n    handles: {}\nsettings:"),
+            "'ana lima!' and 'Ana Lima' make the same person id",
+        ),
+        (
+            ("settings:", "  - name: Bo\n    handles: {email: ana@example.com}\nsettings:"),
+            "email handle 'ana@example.com' is listed for 'Ana Lima' and 'Bo'",
+        ),
+    ],
+)
+def test_a_people_section_that_cannot_be_used_gives_one_line(change: tuple[str, str], message: str) -> None:
+    old, new = change
+    with pytest.raises(ConfigError) as err:
+        parse_config(BASE + PEOPLE.replace(old, new), ENV, origin="pmhub.yaml")
+    assert message in str(err.value) and "\n" not in str(err.value)
