@@ -17,6 +17,7 @@ from models.config import PmhubConfig
 from models.schema import CORE_TABLES
 from pipelines.schema_drift import record_schema_changes
 from pipelines.sources import TOOLS
+from pipelines.sources.tool import Finder
 from pipelines.transform.budgets import build_budgets
 from pipelines.transform.config_tables import prepare_meta
 from pipelines.transform.costs import build_cost_entries
@@ -52,24 +53,26 @@ def build_core_tables(conn: duckdb.DuckDBPyConnection, config: PmhubConfig, as_o
     return report
 
 
+def _python_table(conn: duckdb.DuckDBPyConnection, table: str, step: str, build: Finder) -> TransformReport:
+    """Rebuild `core.<table>` with `build` in one transaction; what it could not read goes to
+    `meta.data_problems` under `step`."""
+    with transaction(conn):
+        report = TransformReport(problems=build(conn))
+        report.rows[f"core.{table}"] = count(conn, f"core.{table}")
+        record_problems(conn, step, report.problems)
+    return report
+
+
 def build_budget_table(conn: duckdb.DuckDBPyConnection) -> TransformReport:
     """Rebuild `core.budgets` (config, then charter pages, then baselines); what could not be read
     goes to `meta.data_problems` (step 'budgets')."""
-    with transaction(conn):
-        report = TransformReport(problems=build_budgets(conn))
-        report.rows["core.budgets"] = count(conn, "core.budgets")
-        record_problems(conn, "budgets", report.problems)
-    return report
+    return _python_table(conn, "budgets", "budgets", build_budgets)
 
 
 def build_risk_table(conn: duckdb.DuckDBPyConnection) -> TransformReport:
     """Rebuild `core.risks` from every tool's register (Jira risk issues, Confluence risk pages);
     values that could not be read go to `meta.data_problems` (step 'risks'), naming issue or page and field."""
-    with transaction(conn):
-        report = TransformReport(problems=build_risks(conn))
-        report.rows["core.risks"] = count(conn, "core.risks")
-        record_problems(conn, "risks", report.problems)
-    return report
+    return _python_table(conn, "risks", "risks", build_risks)
 
 
 def build_cost_table(conn: duckdb.DuckDBPyConnection) -> TransformReport:

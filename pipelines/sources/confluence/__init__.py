@@ -11,7 +11,7 @@ from models.config import PmhubConfig
 from pipelines.landing import RawEntity
 from pipelines.meta_tables import replace_meta_table
 from pipelines.sources.confluence.charter_budgets import charter_budgets
-from pipelines.sources.confluence.config import CONFIG, ConfluenceRef, ConfluenceSource
+from pipelines.sources.confluence.config import CONFIG, ConfluenceRef, ConfluenceSource, page_links
 from pipelines.sources.confluence.extract import extract_confluence
 from pipelines.sources.confluence.risks import confluence_risks, write_risk_links
 from pipelines.sources.confluence.state import ConfluenceState, held_state
@@ -40,17 +40,11 @@ def _probe(source_id: str, s: ConfluenceSource) -> str:
 def write_charter_links(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> list[str]:
     """`meta.cfg_charters`: which page of which space is each project's charter, by title or label
     (the budget is read from it when the config gives none)."""
-    charters = [
-        (p.id, f"{CONFIG.name}:{c.source}", c.space, c.page_title, c.page_label)
-        for p in config.portfolio
-        for c in p.links(CONFIG.name)
-        if isinstance(c, ConfluenceRef) and (c.page_title or c.page_label)
-    ]
     replace_meta_table(
         conn,
         "cfg_charters",
         "project_id VARCHAR, source_id VARCHAR, space_key VARCHAR, page_title VARCHAR, page_label VARCHAR",
-        charters,
+        page_links(config, "page_title", "page_label"),
     )
     return []
 

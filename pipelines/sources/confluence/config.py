@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, SecretStr, model_validator
 
-from models.config import ContainerLink, HttpUrl, Name, SourceConfig, ToolConfig, matching
+from models.config import ContainerLink, HttpUrl, Name, PmhubConfig, SourceConfig, ToolConfig, matching
 
 # Confluence stores labels lower-cased, without spaces; quotes, commas and brackets would end a CQL value.
 PageLabel = Annotated[str, matching(re.compile(r"^[^\sA-Z\"'\\(),:]{1,255}$"), "Confluence page label")]
@@ -50,3 +50,14 @@ class ConfluenceRef(ContainerLink):
 
 
 CONFIG = ToolConfig(name="confluence", label="Confluence", source=ConfluenceSource, link=ConfluenceRef)
+
+
+def page_links(config: PmhubConfig, *fields: str) -> list[tuple[str | None, ...]]:
+    """(project id, source id, space key, each of `fields` of the link) for every Confluence link of
+    the portfolio that sets any of `fields` (ConfluenceRef attributes naming pages)."""
+    return [
+        (p.id, f"{CONFIG.name}:{c.source}", c.space, *(getattr(c, f) for f in fields))
+        for p in config.portfolio
+        for c in p.links(CONFIG.name)
+        if isinstance(c, ConfluenceRef) and any(getattr(c, f) for f in fields)
+    ]

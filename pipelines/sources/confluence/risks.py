@@ -25,7 +25,7 @@ from models.config import PmhubConfig
 from models.risk_values import RiskEntry
 from pipelines.meta_tables import replace_meta_table
 from pipelines.sources.confluence.charter import _AC, _RI, _cell_text, _parse_storage, parse_date, property_cells
-from pipelines.sources.confluence.config import CONFIG, ConfluenceRef
+from pipelines.sources.confluence.config import page_links
 
 # A column or Page Properties key → the risk's field it gives (keys compared in lower case).
 _KEYS = {
@@ -57,17 +57,11 @@ ORDER BY c.project_id, document_id
 
 def write_risk_links(conn: duckdb.DuckDBPyConnection, config: PmhubConfig) -> list[str]:
     """`meta.cfg_risk_pages`: which label and register page of which space hold each project's risks."""
-    rows = [
-        (p.id, f"{CONFIG.name}:{c.source}", c.space, c.risk_label, c.risk_register)
-        for p in config.portfolio
-        for c in p.links(CONFIG.name)
-        if isinstance(c, ConfluenceRef) and (c.risk_label or c.risk_register)
-    ]
     replace_meta_table(
         conn,
         "cfg_risk_pages",
         "project_id VARCHAR, source_id VARCHAR, space_key VARCHAR, risk_label VARCHAR, risk_register VARCHAR",
-        rows,
+        page_links(config, "risk_label", "risk_register"),
     )
     return []
 
